@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("", include("carebook.core.urls")),
+    path("account/", include("carebook.accounts.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("", include("carebook.organisations.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every page: /, /<org>/, and the manuals below them. It must come last.
+urlpatterns.append(path("", include(wagtail_urls)))
+
+handler400 = "carebook.core.views.bad_request"
+handler403 = "carebook.core.views.permission_denied"
+handler404 = "carebook.core.views.page_not_found"
+handler500 = "carebook.core.views.server_error"
