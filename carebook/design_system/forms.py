@@ -13,10 +13,11 @@ def widget_kind(widget: forms.Widget) -> str:
     """Which GOV.UK component draws this widget."""
     if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
         return "hidden"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a kind of RadioSelect in Django, so it is tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):

@@ -17,6 +17,8 @@ class Command(BaseCommand):
                 "Demo data is never loaded under production settings: it would mix fictional "
                 "procedures with real ones."
             )
+        verbose = options["verbosity"] > 0
         with transaction.atomic():
-            run_demo_steps(lambda message: self.stdout.write(message))
-        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+            run_demo_steps(lambda message: self.stdout.write(message) if verbose else None)
+        if verbose:
+            self.stdout.write(self.style.SUCCESS("Demo data is in place."))
