@@ -151,3 +151,30 @@ def test_people_without_an_editing_role_cannot_enter_the_admin(orgs, client):
     client.force_login(User.objects.get(email="reader@northshire.example"))
     response = client.get("/admin/")
     assert response.status_code in {302, 403}
+
+
+@pytest.mark.parametrize("action", ["delete", "move", "copy", "unpublish"])
+@pytest.mark.parametrize("email", ["approver@northshire.example", "admin@carebook.example"])
+def test_organisation_home_pages_cannot_be_deleted_moved_copied_or_unpublished(
+    orgs, client, action, email
+):
+    client.force_login(User.objects.get(email=email))
+    home = orgs["northshire"].home_page
+    pages = Page.objects.count()
+    response = client.post(
+        f"/admin/pages/{home.pk}/{action}/",
+        {"new_title": "Copy", "new_slug": "copy", "new_parent_page": home.get_parent().pk},
+        follow=True,
+    )
+    assert response.status_code in {200, 403}
+    home.refresh_from_db()
+    assert home.live and home.get_parent().depth == 2
+    assert Page.objects.count() == pages
+
+
+def test_admin_page_search_shows_only_own_organisation(orgs, editor_client):
+    add_child(orgs["northshire"].home_page, "Northshire searchable")
+    add_child(orgs["eastborough"].home_page, "Eastborough searchable")
+    html = editor_client.get("/admin/pages/search/?q=searchable").content.decode()
+    assert "Northshire searchable" in html
+    assert "Eastborough searchable" not in html

@@ -14,6 +14,7 @@ PLATFORM_ONLY_ADMIN_PREFIXES = (
     "/admin/settings/",
     "/admin/redirects/",
     "/admin/locales/",
+    "/admin/organisations/",
 )
 
 
