@@ -59,6 +59,7 @@ class Environment:
     )
     behind_https_proxy: bool = field(default_factory=lambda: _bool("BEHIND_HTTPS_PROXY", False))
     hsts_seconds: int = field(default_factory=lambda: _int("HSTS_SECONDS", 31_536_000))
+    debug: bool = field(default_factory=lambda: _bool("CAREBOOK_DEBUG", False))
     require_browser: bool = field(default_factory=lambda: _bool("CAREBOOK_REQUIRE_BROWSER", False))
     chromium_path: str = field(
         default_factory=lambda: os.environ.get("CAREBOOK_CHROMIUM", "/usr/bin/chromium")

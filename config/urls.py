@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -12,10 +12,13 @@ urlpatterns = [
     path("", include("carebook.organisations.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.CAREBOOK_ENVIRONMENT == "development":
+    # Uploaded images on a developer's machine; a real deployment serves media elsewhere.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
 
 # Wagtail serves every page: /, /<org>/, and the manuals below them. It must come last.
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -9,6 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        self.stdout.write(f"  {SUPERUSER_EMAIL:<50} platform administrator")
+        self.stdout.write(f"  {SUPERUSER_EMAIL:<56} platform administrator")
         for email, slug, role in demo_logins():
-            self.stdout.write(f"  {email:<50} {role} at {slug}")
+            self.stdout.write(f"  {email:<56} {role} at {slug}")
