@@ -18,6 +18,9 @@ CAREBOOK_ENVIRONMENT = "base"
 INSTALLED_APPS = [
     "carebook.accounts",
     "carebook.organisations",
+    "carebook.manuals",
+    "carebook.changes",
+    "carebook.search",
     "carebook.design_system",
     "carebook.core",
     "wagtail.contrib.settings",
