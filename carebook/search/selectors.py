@@ -100,7 +100,7 @@ def search(
         excerpts = engine.snippets(
             cursor, match=parsed, organisation_id=filters.organisation_id, entry_ids=ids
         )
-    entries = SearchEntry.objects.in_bulk(ids)
+    entries = SearchEntry.objects.defer("body_text", "keywords").in_bulk(ids)
     hits = [
         _hit(entries[entry_id], score, excerpts.get(entry_id, ("", "")))
         for entry_id, score in ranked
@@ -129,9 +129,11 @@ def _snippet_html(entry: SearchEntry, body_excerpt: str, summary_excerpt: str) -
         text = body_excerpt
     elif MARK_START in summary_excerpt:
         text = summary_excerpt
-    else:
-        opening = (entry.summary or entry.body_text).split()
+    elif entry.summary:
+        opening = entry.summary.split()
         text = " ".join(opening[:SNIPPET_WORDS]) + ("…" if len(opening) > SNIPPET_WORDS else "")
+    else:
+        text = body_excerpt
     return escape(" ".join(text.split())).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 

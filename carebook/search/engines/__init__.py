@@ -24,6 +24,22 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 
 
+def excerpt(marked: str, *, words: int = 30, lead: int = 8) -> str:
+    """About `words` words of `marked` text, starting a little before its first match.
+
+    The window starts before the first mark, so only its end can cut a mark; a cut mark is
+    closed, so that every MARK_START has its MARK_END.
+    """
+    tokens = marked.split()
+    first = next((index for index, token in enumerate(tokens) if MARK_START in token), 0)
+    start = max(0, first - lead)
+    chosen = tokens[start : start + words]
+    text = " ".join(chosen)
+    if text.rfind(MARK_END) < text.rfind(MARK_START):
+        text += MARK_END
+    return ("…" if start > 0 else "") + text + ("…" if start + words < len(tokens) else "")
+
+
 @dataclass(frozen=True)
 class Filters:
     organisation_id: int

@@ -6,10 +6,11 @@ manuals searched, not of the whole index. The vector is written here, not by a t
 that every write to the index goes through search.services.
 """
 
+import re
 from collections.abc import Sequence
 
 from carebook.search.engines import MARK_END, MARK_START, Filters
-from carebook.search.query import ParsedQuery, to_tsquery
+from carebook.search.query import STOP_WORDS, ParsedQuery, to_tsquery
 
 # Weights: A title and keywords, B summary, C body (ts_rank_cd's defaults give A the most).
 VECTOR = (
@@ -17,6 +18,10 @@ VECTOR = (
     "setweight(to_tsvector('english', summary), 'B') || "
     "setweight(to_tsvector('english', body_text), 'C')"
 )
+# The headline window: characters of body text before and after the first likely match.
+WINDOW_BEFORE = 150
+WINDOW_AFTER = 450
+MIN_STEM = 3
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=20, ShortWord=2, "
     "FragmentDelimiter=…"
@@ -62,9 +67,45 @@ def snippets(
     if not entry_ids:
         return {}
     cursor.execute(
-        "SELECT e.id, ts_headline('english', e.body_text, q, %s), "
-        "ts_headline('english', e.summary, q, %s) "
-        "FROM search_searchentry AS e, to_tsquery('english', %s) AS q WHERE e.id = ANY(%s)",
-        [HEADLINE_OPTIONS, HEADLINE_OPTIONS, to_tsquery(match), list(entry_ids)],
+        "SELECT id, body_text, summary FROM search_searchentry WHERE id = ANY(%s)",
+        [list(entry_ids)],
     )
-    return {row[0]: (row[1] or "", row[2] or "") for row in cursor.fetchall()}
+    rows = cursor.fetchall()
+    # ts_headline parses all the text it is given (about 1 ms for 500 words), so it gets only
+    # a window around the first likely match; the stemming and marking are still PostgreSQL's.
+    finder = _likely_match(match)
+    texts = [_window(body, finder) for _id, body, _summary in rows]
+    texts += [summary for _id, _body, summary in rows]
+    cursor.execute(
+        "SELECT ts_headline('english', text, q, %s) "
+        "FROM unnest(%s::text[]) WITH ORDINALITY AS texts (text, position), "
+        "to_tsquery('english', %s) AS q ORDER BY position",
+        [HEADLINE_OPTIONS, texts, to_tsquery(match)],
+    )
+    headlines = [row[0] or "" for row in cursor.fetchall()]
+    return {
+        row[0]: (headlines[index], headlines[len(rows) + index]) for index, row in enumerate(rows)
+    }
+
+
+def _likely_match(match: ParsedQuery) -> re.Pattern[str]:
+    """Words that start like a query token (its first letters stand in for its stem)."""
+    stems = {
+        token[: max(MIN_STEM, len(token) - 3)]
+        for clause in match.clauses
+        for phrase in clause.alternatives
+        for token in phrase.tokens
+        if token not in STOP_WORDS
+    }
+    return re.compile(
+        r"\b(?:" + "|".join(re.escape(stem) for stem in sorted(stems)) + ")", re.IGNORECASE
+    )
+
+
+def _window(text: str, finder: re.Pattern[str]) -> str:
+    found = finder.search(text)
+    if found is None:
+        return text  # the match is in a form our guess missed: let PostgreSQL read it all
+    start = text.rfind(" ", 0, max(0, found.start() - WINDOW_BEFORE)) + 1
+    end = text.find(" ", found.start() + WINDOW_AFTER)
+    return text[start : end if end != -1 else len(text)]

@@ -1,0 +1,358 @@
+"""Search benchmark: `make bench-search` (or `python bench/search_bench.py --help`).
+
+Builds a national-size search index (default 30 manuals × 2,000 procedures of about 500
+words, three manuals per organisation) on SQLite and on PostgreSQL, then doubles it to 60
+manuals, and reports p50/p95 latency of narrow and broad queries, scoped to one manual and
+to one organisation, for:
+
+- Carebook's search layer (`carebook.search.selectors.search`: parse, rank, count, snippets);
+- the floor: the same FTS5 bm25 / ts_rank_cd ranking query written by hand;
+- Wagtail's default database search backend over one manual's 2,000 real Wagtail pages.
+
+Each engine runs in its own process (Django holds one default database per process); this
+process starts them and prints one table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+MANUALS_PER_ORGANISATION = 3
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/carebook_search_bench"
+
+# (kind, what the reader types, the floor's FTS5 MATCH, the floor's to_tsquery), by hand.
+QUERIES = [
+    ("narrow", "forced marriage", '"forced" AND "marriage"', "forced & marriage"),
+    ("narrow", '"county lines"', '"county lines"', "county <-> lines"),
+    ("narrow", "witchcraft", '"witchcraft"', "witchcraft"),
+    ("narrow", "female genital mutilation", '"female" AND "genital" AND "mutilation"',
+     "female & genital & mutilation"),
+    ("broad", "child", '"child"', "child"),
+    ("broad", "child family plan", '"child" AND "family" AND "plan"', "child & family & plan"),
+    ("broad", "assess*", '"assess"*', "assess:*"),
+    ("broad", "social worker", '"social" AND "worker"', "social & worker"),
+]  # fmt: skip
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def timed(function: Callable[[], object], repeat: int) -> list[float]:
+    function()  # warm caches: the figures are for a server that has been running
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine process
+
+
+def run_engine(arguments: argparse.Namespace) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    report: dict = {"engine": connection.vendor, "build": {}, "latency": {}}
+
+    start = time.perf_counter()
+    wagtail = build_wagtail_manual(arguments)
+    report["build"]["wagtail_pages"] = round(time.perf_counter() - start, 1)
+
+    for manuals in (arguments.manuals, arguments.manuals * 2):
+        start = time.perf_counter()
+        build_index(arguments, up_to=manuals)
+        report["build"][f"index_{manuals}"] = round(time.perf_counter() - start, 1)
+        report["latency"][str(manuals)] = measure(
+            arguments, wagtail if manuals == arguments.manuals else None
+        )
+    return report
+
+
+def build_index(arguments: argparse.Namespace, *, up_to: int) -> None:
+    from django.db import connection
+
+    from bench.vocabulary import procedure
+    from carebook.search.models import SearchEntry
+    from carebook.search.services import IndexEntry, index_entries
+
+    done = SearchEntry.objects.values("manual_id").distinct().count()
+    published_at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    for manual in range(done + 1, up_to + 1):
+        organisation = (manual - 1) // MANUALS_PER_ORGANISATION + 1
+        entries = []
+        for number in range(1, arguments.procedures + 1):
+            text = procedure(seed=arguments.seed, manual=manual, number=number)
+            entries.append(
+                IndexEntry(
+                    organisation_id=organisation,
+                    manual_id=manual,
+                    procedure_id=manual * 100_000 + number,
+                    chapter_id=manual * 100 + number % 10,
+                    chapter_title=f"Chapter {number % 10}",
+                    title=text.title,
+                    summary=text.summary,
+                    keywords=text.keywords,
+                    audience=["childrens-social-work"],
+                    body_text=text.body_text,
+                    url=f"/org-{organisation}/manual-{manual}/chapter/procedure-{number}/",
+                    published_at=published_at,
+                )
+            )
+        index_entries(entries=entries)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def measure(arguments: argparse.Namespace, wagtail: Callable[[str], object] | None) -> dict:
+    from django.db import connection
+
+    from carebook.search.selectors import search
+
+    organisation_manuals = list(range(1, MANUALS_PER_ORGANISATION + 1))
+    scopes = {"manual": [1], "organisation": organisation_manuals}
+    samples: dict[str, list[float]] = {}
+
+    def add(name: str, values: list[float]) -> None:
+        samples.setdefault(name, []).extend(values)
+
+    with connection.cursor() as cursor:
+        for kind, typed, match, tsquery in QUERIES:
+            for scope, manual_ids in scopes.items():
+                add(
+                    f"carebook|{scope}|{kind}",
+                    timed(
+                        lambda typed=typed, manual_ids=manual_ids: search(
+                            query=typed, organisation_id=1, manual_ids=manual_ids
+                        ),
+                        arguments.repeat,
+                    ),
+                )
+                floor = floor_query(cursor, connection.vendor, match, tsquery, manual_ids)
+                add(f"floor|{scope}|{kind}", timed(floor, arguments.repeat))
+            if wagtail is not None:
+                add(
+                    f"wagtail|manual|{kind}",
+                    timed(lambda typed=typed: wagtail(typed), arguments.wagtail_repeat),
+                )
+    return {
+        name: {
+            "p50": round(statistics.median(values), 1),
+            "p95": round(percentile(values, 0.95), 1),
+            "n": len(values),
+        }
+        for name, values in samples.items()
+    }
+
+
+def floor_query(cursor, vendor: str, match: str, tsquery: str, manual_ids: list[int]):
+    """The ranking query alone, as one would write it by hand: no parsing, count or snippets."""
+    if vendor == "sqlite":
+        table = "search_fts_1"
+        if len(manual_ids) == MANUALS_PER_ORGANISATION:
+            # The organisation's table holds exactly its manuals: no join needed.
+            sql = (
+                f"SELECT rowid, bm25({table}, 10.0, 8.0, 3.0, 1.0) AS score FROM {table} "  # noqa: S608
+                f"WHERE {table} MATCH %s ORDER BY score LIMIT 20"
+            )
+            parameters: list = [match]
+        else:
+            sql = (
+                f"SELECT e.id, bm25({table}, 10.0, 8.0, 3.0, 1.0) AS score FROM {table} "  # noqa: S608
+                f"CROSS JOIN search_searchentry AS e ON e.id = {table}.rowid "
+                f"WHERE {table} MATCH %s AND e.manual_id = %s ORDER BY score LIMIT 20"
+            )
+            parameters = [match, manual_ids[0]]
+    else:
+        sql = (
+            "SELECT id FROM search_searchentry, to_tsquery('english', %s) AS q "
+            "WHERE manual_id = ANY(%s) AND vector @@ q "
+            "ORDER BY ts_rank_cd(vector, q) DESC LIMIT 20"
+        )
+        parameters = [tsquery, manual_ids]
+
+    def run() -> list:
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+
+    return run
+
+
+def build_wagtail_manual(arguments: argparse.Namespace) -> Callable[[str], object]:
+    """One manual's procedures as real Wagtail pages, indexed by Wagtail's database backend.
+
+    The page model is defined here and its table made directly: it lives only in the
+    benchmark's own database, so it needs no migration.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, models
+    from wagtail.models import Page
+    from wagtail.search import index
+    from wagtail.search.backends import get_search_backend
+
+    from bench.vocabulary import procedure
+
+    class BenchProcedurePage(Page):
+        summary = models.TextField(blank=True)
+        body = models.TextField(blank=True)
+
+        search_fields = [
+            *Page.search_fields,
+            index.SearchField("summary"),
+            index.SearchField("body"),
+        ]
+
+        class Meta:
+            app_label = "search"
+
+    with connection.schema_editor() as editor:
+        editor.create_model(BenchProcedurePage)
+    ContentType.objects.get_for_model(BenchProcedurePage)
+    parent = Page.objects.get(depth=1).add_child(instance=Page(title="Bench", slug="bench"))
+    for number in range(1, arguments.procedures + 1):
+        text = procedure(seed=arguments.seed, manual=1, number=number)
+        # add_child saves the page, and Wagtail's signal handler indexes it.
+        parent.add_child(
+            instance=BenchProcedurePage(
+                title=text.title,
+                slug=f"procedure-{number}",
+                summary=text.summary,
+                body=text.body_text,
+            )
+        )
+    backend = get_search_backend()
+
+    def wagtail_search(typed: str) -> object:
+        results = backend.search(typed, BenchProcedurePage.objects.live())
+        return list(results[:20]), results.count()
+
+    return wagtail_search
+
+
+# ---------------------------------------------------------------------------------------------
+# The parent process
+
+
+def prepare_database(engine: str, arguments: argparse.Namespace) -> str:
+    if engine == "sqlite":
+        path = ROOT / "var" / "bench" / "search.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    parts = urlsplit(arguments.postgres_url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return arguments.postgres_url
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def print_table(reports: list[dict], arguments: argparse.Namespace) -> None:
+    small, large = str(arguments.manuals), str(arguments.manuals * 2)
+    print()
+    print(f"Machine: {machine()}")
+    print(
+        f"Corpus: {arguments.procedures} procedures per manual, about 500 words each, "
+        f"{MANUALS_PER_ORGANISATION} manuals per organisation, seed {arguments.seed}"
+    )
+    for report in reports:
+        builds = ", ".join(f"{name} {seconds} s" for name, seconds in report["build"].items())
+        print(f"Build ({report['engine']}): {builds}")
+    print()
+    header = (
+        f"| engine | what | scope | queries | p50 ms ({small}) | p95 ms ({small}) "
+        f"| p50 ms ({large}) | p95 ms ({large}) |"
+    )
+    print(header)
+    print("|" + "---|" * 8)
+    for report in reports:
+        latency = report["latency"]
+        for name in latency[small]:
+            what, scope, kind = name.split("|")
+            first = latency[small][name]
+            second = latency[large].get(name)
+            label = {
+                "carebook": "Carebook search",
+                "floor": "bare engine query",
+                "wagtail": "Wagtail database backend",
+            }[what]
+            print(
+                f"| {report['engine']} | {label} | {scope} | {kind} | {first['p50']} "
+                f"| {first['p95']} | {second['p50'] if second else '–'} "
+                f"| {second['p95'] if second else '–'} |"
+            )
+    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--manuals", type=int, default=30, help="manuals before doubling")
+    parser.add_argument("--procedures", type=int, default=2000, help="procedures per manual")
+    parser.add_argument("--repeat", type=int, default=25, help="timed runs of each query")
+    parser.add_argument("--wagtail-repeat", type=int, default=5, help="runs on Wagtail's backend")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="a database the benchmark may drop and create",
+    )
+    parser.add_argument("--run-engine", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+
+    if arguments.run_engine:
+        print(json.dumps(run_engine(arguments)))
+        return
+
+    reports = []
+    for engine in arguments.engines.split(","):
+        print(f"Building and measuring on {engine}…", file=sys.stderr, flush=True)
+        environment = {**os.environ, "DATABASE_URL": prepare_database(engine, arguments)}
+        command = [sys.executable, __file__, "--run-engine", *sys.argv[1:]]
+        output = subprocess.run(  # noqa: S603 - our own script, with our own arguments
+            command, env=environment, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
+        )
+        reports.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    print_table(reports, arguments)
+
+
+if __name__ == "__main__":
+    main()
