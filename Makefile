@@ -67,3 +67,9 @@ test-postgres: install build
 
 clean:
 	rm -rf $(VENV) node_modules frontend/dist var
+
+# Search benchmark on SQLite and PostgreSQL (needs a PostgreSQL server: BENCH_POSTGRES_URL);
+# quick run: make bench-search BENCH_ARGS="--manuals 3 --procedures 200".
+.PHONY: bench-search
+bench-search: install
+	$(PY) bench/search_bench.py $(BENCH_ARGS)
