@@ -34,6 +34,48 @@ def rebuild_wagtail_tree() -> None:
     ensure_platform()
 
 
+def load_demo_data() -> None:
+    from django.core.management import call_command
+
+    rebuild_wagtail_tree()
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+    """Every test database starts with the demo data, loaded once per session (and worker).
+
+    Tests in a transaction see it and roll their own changes back; browser tests read it
+    through the live server without touching the database themselves. (pytest-django's own
+    setup makes databases only for tests marked as using them, which browser tests are not.)
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=verbosity, interactive=False, keepdb=django_db_keepdb, aliases={"default"}
+        )
+        load_demo_data()
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(config, verbosity=verbosity)
+
+
+@pytest.fixture(autouse=True)
+def _demo_data_survives_flushes(request, django_db_blocker):
+    """A transactional test ends by emptying the database: put the demo data back after it."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    flushed = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if flushed:
+        with django_db_blocker.unblock():
+            load_demo_data()
+
+
 @pytest.fixture
 def platform(db):
     from carebook.organisations.services import ensure_platform
@@ -43,20 +85,30 @@ def platform(db):
 
 @pytest.fixture
 def demo(db):
-    """The demo organisations and logins, loaded by the real command."""
-    from django.core.management import call_command
+    """The demo organisations, logins and manuals (already loaded with the test database)."""
 
-    call_command("load_demo", verbosity=0)
+
+@pytest.fixture(scope="session")
+def _demo_server(django_db_setup, django_db_blocker):
+    # pytest-django's live_server empties the database after every test; reloading the demo
+    # each time would cost more than the tests. This server shares the session's demo data.
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost")
+    yield server
+    server.stop()
 
 
 @pytest.fixture
-def live_demo(transactional_db, live_server):
-    """A live server over the demo data (rebuilt for each test: the live server flushes)."""
-    from django.core.management import call_command
+def live_demo(_demo_server, django_db_blocker):
+    """A live server over the demo data, shared by the browser tests of a session.
 
-    rebuild_wagtail_tree()
-    call_command("load_demo", verbosity=0)
-    return live_server
+    Browser tests talk to it only through the browser; what they change stays for later
+    browser tests, so each test makes its own changes on content no other test relies on.
+    """
+    with django_db_blocker.unblock():
+        yield _demo_server
 
 
 def _chromium_path() -> str | None:

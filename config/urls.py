@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("carebook.organisations.urls")),
+    path("", include("carebook.changes.urls")),
+    path("", include("carebook.search.urls")),
 ]
 
 if settings.CAREBOOK_ENVIRONMENT == "development":

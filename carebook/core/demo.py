@@ -14,6 +14,7 @@ DEMO_MARK = "Demo content — not for practice"
 DEMO_STEPS = [
     "carebook.organisations.demo",
     "carebook.accounts.demo",
+    "carebook.manuals.demo",
 ]
 
 

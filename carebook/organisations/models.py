@@ -136,6 +136,7 @@ class OrganisationHomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("contact")]
     promote_panels: list = []
     parent_page_types = ["organisations.PlatformHomePage"]
+    subpage_types = ["manuals.Manual"]
     is_creatable = False
 
     template = "organisations/organisation_home_page.html"

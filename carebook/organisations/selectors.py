@@ -12,6 +12,8 @@ from .models import Organisation, OrganisationHomePage
 def organisations_for_directory(*, user: User | AnonymousUser) -> list[Organisation]:
     """Organisations listed on the platform home (those whose home page is live), each with
     `directory_manuals`: the manuals this user may open, in two queries whatever the count."""
+    from carebook.manuals.selectors import readable_manuals
+
     organisations = list(
         Organisation.objects.filter(home_page__live=True)
         .select_related("home_page")
@@ -20,16 +22,8 @@ def organisations_for_directory(*, user: User | AnonymousUser) -> list[Organisat
     by_path = {org.home_page.path: org for org in organisations}
     for org in organisations:
         org.directory_manuals = []
-    steplen = Page.steplen
-    manuals = (
-        Page.objects.filter(depth=OrganisationHomePage.DEPTH + 1)
-        .live()
-        .public()
-        .order_by("path")
-        .specific()
-    )
-    for manual in manuals:
-        owner = by_path.get(manual.path[: len(manual.path) - steplen])
+    for manual in readable_manuals(user=user).order_by("path"):
+        owner = by_path.get(manual.path[: -Page.steplen])
         if owner is not None:
             owner.directory_manuals.append(manual)
     return organisations
@@ -56,10 +50,7 @@ def pages_in_editable_organisations(*, user: User | AnonymousUser) -> QuerySet[P
 
 
 def public_manuals_for(*, organisation: Organisation, user: User | AnonymousUser) -> list[Page]:
-    """The manuals of an organisation that this user may open, in menu order.
+    """The manuals of an organisation that this user may open, in menu order."""
+    from carebook.manuals.selectors import readable_manuals
 
-    Manuals are the live children of the organisation home; the manual page type (and its
-    staff-only rule) refines this list once it exists.
-    """
-    home = organisation.home_page
-    return list(home.get_children().live().public().specific().order_by("path"))
+    return list(readable_manuals(user=user, organisation=organisation).order_by("path"))

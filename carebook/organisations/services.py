@@ -6,10 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
 )
 
 from .models import (
@@ -94,6 +98,16 @@ def _make_group(
     return group
 
 
+def _make_workflow(*, organisation: Organisation, home: Page) -> Workflow:
+    """Editor submits, an approver of the same organisation approves, and that publishes."""
+    task = GroupApprovalTask.objects.create(name=f"{organisation.name}: approval")
+    task.groups.set([organisation.approver_group])
+    workflow = Workflow.objects.create(name=f"{organisation.name}: publishing")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(workflow=workflow, page=home)
+    return workflow
+
+
 @transaction.atomic
 def provision_organisation(
     *,
@@ -153,6 +167,7 @@ def provision_organisation(
         collection=collection,
     )
     organisation.save(update_fields=["collection", "editor_group", "approver_group"])
+    _make_workflow(organisation=organisation, home=home)
 
     if organisation.hostname:
         Site.objects.create(

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "carebook.design_system",
     "carebook.core",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "wagtail.users",

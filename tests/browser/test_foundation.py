@@ -9,7 +9,7 @@ from carebook.core.demo import DEMO_PASSWORD
 
 from .axe import assert_accessible, axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 
 def sign_in(page, base_url: str, email: str, next_url: str = "") -> None:

@@ -36,14 +36,12 @@ def test_unknown_page_under_an_organisation_gives_404(client, demo):
 
 
 def test_platform_home_lists_organisations_and_their_public_manuals(client, demo):
-    from wagtail.models import Page, PageViewRestriction
-
+    from carebook.manuals.tests.factories import make_manual
     from carebook.organisations.models import Organisation
 
-    home = Organisation.objects.get(slug="northshire").home_page
-    public = home.add_child(instance=Page(title="Public manual", slug="public-manual"))
-    private = home.add_child(instance=Page(title="Staff manual", slug="staff-manual"))
-    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    northshire = Organisation.objects.get(slug="northshire")
+    public = make_manual(northshire, title="Public manual", slug="public-manual")
+    make_manual(northshire, title="Staff manual", slug="staff-manual", visibility="staff")
 
     html = client.get("/").content.decode()
     assert "Northshire Council" in html and "Eastborough Council" in html
@@ -59,7 +57,7 @@ def test_organisation_home_is_branded_and_lists_its_manuals(client, demo):
     assert response.status_code == 200
     assert "<h1" in html and "Northshire Council</h1>" in html
     assert "/northshire/brand.css?v=005a30" in html
-    assert "has not published any manuals yet" in html
+    assert "Northshire Council has not published any manuals yet" in html
     assert "Demo content — not for practice" in html
 
 

@@ -67,7 +67,9 @@ def test_phrase_typed_without_quotes_expands_to_abbreviations():
 
 def test_quoted_phrase_expands_too():
     parsed = parse('"section 47" enquiries', synonyms=synonym_map())
-    assert to_fts5(parsed) == '("section 47" OR "s47") AND ("enquiries")'
+    first, second = to_fts5(parsed).split(" AND ")
+    assert first.startswith('("section 47" OR ') and '"s47"' in first
+    assert second == '("enquiries")'
 
 
 def test_glossary_groups_join_the_built_in_ones():

@@ -1,0 +1,130 @@
+"""Reads for manuals, already scoped to what the reader may open."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Max, Min, Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Page
+
+from carebook.accounts.models import Membership, User
+from carebook.organisations.models import Organisation, OrganisationHomePage
+
+from .models import Chapter, GlossaryTerm, Manual, Procedure, ProcedureVersion, Significance
+from .rendering import GlossaryEntry
+
+# How long a procedure shows "New" or "Updated" after a significant publication.
+RECENT_DAYS = 30
+
+
+def manual_of(page: Page) -> Manual | None:
+    specific = page.specific
+    if isinstance(specific, Manual):
+        return specific
+    return Manual.objects.ancestor_of(page).first()
+
+
+def organisation_of(manual: Manual) -> Organisation:
+    home = OrganisationHomePage.objects.ancestor_of(manual).select_related("organisation").get()
+    return home.organisation
+
+
+def can_read_manual(*, user: User | AnonymousUser, manual: Manual) -> bool:
+    if not manual.is_staff_only:
+        return True
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    organisation = organisation_of(manual)
+    return Membership.objects.filter(user=user, organisation=organisation).exists()
+
+
+def readable_manuals(
+    *, user: User | AnonymousUser, organisation: Organisation | None = None
+) -> QuerySet[Manual]:
+    """Live manuals this user may open (public ones, and staff-only ones of their organisations)."""
+    manuals = Manual.objects.live()
+    if organisation is not None:
+        manuals = manuals.descendant_of(organisation.home_page)
+    if user.is_authenticated and user.is_superuser:
+        return manuals
+    condition = Q(visibility="public")
+    if user.is_authenticated:
+        member_paths = list(
+            OrganisationHomePage.objects.filter(organisation__memberships__user=user).values_list(
+                "path", flat=True
+            )
+        )
+        for path in member_paths:
+            condition |= Q(path__startswith=path)
+    return manuals.filter(condition)
+
+
+def glossary_for(manual: Manual) -> list[GlossaryEntry]:
+    from django.utils.text import slugify
+
+    return [
+        GlossaryEntry(
+            term=term.term,
+            abbreviations=tuple(term.abbreviation_list),
+            definition=term.definition,
+            anchor=f"glossary-{slugify(term.term)}",
+        )
+        for term in GlossaryTerm.objects.filter(manual=manual).order_by("term")
+    ]
+
+
+def latest_version(procedure: Procedure) -> ProcedureVersion | None:
+    return procedure.versions.order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class ListedProcedure:
+    page: Procedure
+    first_published: dt.datetime | None
+    last_significant: dt.datetime | None
+    now: dt.datetime
+
+    @property
+    def tag(self) -> str | None:
+        """ "New" or "Updated" for a recent significant change, else nothing."""
+        recent = self.now - dt.timedelta(days=RECENT_DAYS)
+        if self.first_published and self.first_published >= recent:
+            return "New"
+        if self.last_significant and self.last_significant >= recent:
+            return "Updated"
+        return None
+
+    @property
+    def tag_date(self) -> dt.datetime | None:
+        return self.first_published if self.tag == "New" else self.last_significant
+
+
+def listed_procedures(parent: Page) -> list[ListedProcedure]:
+    """Live procedures under a manual or chapter, in tree order, with their New/Updated dates."""
+    procedures = list(Procedure.objects.live().descendant_of(parent).order_by("path"))
+    dates = {
+        row["procedure_id"]: row
+        for row in ProcedureVersion.objects.filter(procedure__in=procedures)
+        .values("procedure_id")
+        .annotate(
+            first=Min("published_at"),
+            significant=Max("published_at", filter=Q(significance=Significance.SIGNIFICANT)),
+        )
+    }
+    now = timezone.now()
+    return [
+        ListedProcedure(
+            page=p,
+            first_published=dates.get(p.pk, {}).get("first"),
+            last_significant=dates.get(p.pk, {}).get("significant"),
+            now=now,
+        )
+        for p in procedures
+    ]
+
+
+def chapters_of(manual: Manual) -> list[Chapter]:
+    return list(Chapter.objects.live().child_of(manual).order_by("path"))

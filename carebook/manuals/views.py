@@ -1,0 +1,221 @@
+"""Reading manuals: the contexts of the manual, chapter and procedure pages, and the A–Z."""
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from carebook.changes.asat import AsAtError, parse_as_at, version_as_at
+
+from .fields import AUDIENCE_LABELS
+from .models import Manual, Procedure, ProcedureVersion
+from .rendering import render_procedure
+from .selectors import (
+    chapters_of,
+    glossary_for,
+    latest_version,
+    listed_procedures,
+    manual_of,
+    organisation_of,
+)
+
+
+def breadcrumbs_for(page, *, current: bool = True) -> list[dict]:
+    """Organisation home down to the page; the page itself is the last, unlinked crumb."""
+    crumbs = [
+        {"text": ancestor.title, "href": ancestor.url}
+        for ancestor in page.get_ancestors().filter(depth__gte=3).specific()
+    ]
+    crumbs.append({"text": page.title, "href": None if current else page.url})
+    return crumbs
+
+
+def _brand(request: HttpRequest, manual: Manual):
+    organisation = organisation_of(manual)
+    request.organisation = organisation
+    return organisation
+
+
+def manual_context(*, request: HttpRequest, manual: Manual) -> dict:
+    organisation = _brand(request, manual)
+    listed = listed_procedures(manual)
+    # Group by the chapter's tree path (a procedure's path minus its last step).
+    by_chapter: dict[str, list] = {}
+    for item in listed:
+        by_chapter.setdefault(item.page.path[: -Procedure.steplen], []).append(item)
+    chapters = [
+        {"page": chapter, "procedures": by_chapter.get(chapter.path, [])}
+        for chapter in chapters_of(manual)
+    ]
+    recent = sorted(
+        (item for item in listed if item.tag), key=lambda item: item.tag_date, reverse=True
+    )
+    return {
+        "organisation": organisation,
+        "manual": manual,
+        "chapters": chapters,
+        "recent": recent[:5],
+        "breadcrumbs": breadcrumbs_for(manual),
+    }
+
+
+def chapter_context(*, request: HttpRequest, chapter) -> dict:
+    manual = manual_of(chapter)
+    organisation = _brand(request, manual)
+    return {
+        "organisation": organisation,
+        "manual": manual,
+        "procedures": listed_procedures(chapter),
+        "breadcrumbs": breadcrumbs_for(chapter),
+    }
+
+
+def _procedure_context(
+    request: HttpRequest, procedure: Procedure, version: ProcedureVersion
+) -> dict:
+    manual = manual_of(procedure)
+    organisation = _brand(request, manual)
+    rendered = render_procedure(
+        version=version,
+        organisation=organisation,
+        glossary=glossary_for(manual),
+        glossary_href=f"{manual.url}a-z/",
+    )
+    related = list(Procedure.objects.live().filter(pk__in=version.related_ids).order_by("title"))
+    today = timezone.localdate()
+    return {
+        "page": procedure,
+        "self": procedure,
+        "organisation": organisation,
+        "manual": manual,
+        "chapter": procedure.get_parent(),
+        "rendered": rendered,
+        "version": version,
+        "related": related,
+        "audience_labels": [AUDIENCE_LABELS.get(code, code) for code in version.audience],
+        "review_overdue": bool(version.review_date and version.review_date < today),
+        "breadcrumbs": breadcrumbs_for(procedure),
+    }
+
+
+def procedure_page(request: HttpRequest, *, procedure: Procedure) -> HttpResponse:
+    as_at_value = request.GET.get("as_at")
+    if as_at_value is not None:
+        try:
+            day = parse_as_at(as_at_value)
+            version = version_as_at(procedure, day)
+        except AsAtError as error:
+            _brand(request, manual_of(procedure))
+            return render(
+                request,
+                "manuals/as_at_error.html",
+                {
+                    "page": procedure,
+                    "message": error.message,
+                    "status": error.status,
+                    "breadcrumbs": breadcrumbs_for(procedure, current=False),
+                },
+                status=error.status,
+            )
+        context = _procedure_context(request, procedure, version)
+        current = latest_version(procedure)
+        context.update(as_at=day, is_current=current is not None and current.pk == version.pk)
+        response = render(request, "manuals/procedure.html", context)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    withdrawal = None if procedure.live else procedure.current_withdrawal
+    if withdrawal is not None:
+        _brand(request, manual_of(procedure))
+        message = (
+            f"“{procedure.title}” was withdrawn on "
+            f"{date_format(timezone.localtime(withdrawal.withdrawn_at), 'j F Y')} and should no "
+            "longer be followed. Its history is kept for case reviews."
+        )
+        return render(
+            request,
+            "manuals/as_at_error.html",
+            {
+                "page": procedure,
+                "message": message,
+                "status": 404,
+                "withdrawn": True,
+                "breadcrumbs": breadcrumbs_for(procedure, current=False),
+            },
+            status=404,
+        )
+    version = latest_version(procedure)
+    if version is None:
+        raise Http404("This procedure has not been published yet.")
+    return render(
+        request, "manuals/procedure.html", _procedure_context(request, procedure, version)
+    )
+
+
+def procedure_preview(request: HttpRequest, *, procedure: Procedure) -> HttpResponse:
+    """The admin preview: the draft rendered exactly as it would be published."""
+    from .services import version_from_page
+
+    version = version_from_page(procedure)
+    last = latest_version(procedure) if procedure.pk else None
+    version.number = (last.number + 1) if last else 1
+    version.published_at = timezone.now()
+    context = _procedure_context(request, procedure, version)
+    context["is_preview"] = True
+    return render(request, "manuals/procedure.html", context)
+
+
+def a_to_z(request: HttpRequest, *, manual: Manual) -> HttpResponse:
+    """Keywords and glossary terms of a manual, each with the procedures that use them."""
+    organisation = _brand(request, manual)
+    procedures = Procedure.objects.live().descendant_of(manual).order_by("title")
+    latest: dict[int, ProcedureVersion] = {}
+    for version in ProcedureVersion.objects.filter(procedure__in=procedures).order_by("number"):
+        latest[version.procedure_id] = version
+    pages = {p.pk: p for p in procedures}
+    entries: dict[str, dict] = {}
+    for procedure_id, version in latest.items():
+        for keyword in version.keywords:
+            entry = entries.setdefault(
+                keyword.lower(),
+                {"label": keyword, "definition": None, "anchor": None, "procedures": []},
+            )
+            entry["procedures"].append(pages[procedure_id])
+    texts = {pid: f"{v.title}\n{v.text}".lower() for pid, v in latest.items()}
+    for term in glossary_for(manual):
+        entry = entries.setdefault(term.term.lower(), {"label": term.term, "procedures": []})
+        entry.update(
+            definition=term.definition, anchor=term.anchor, abbreviations=term.abbreviations
+        )
+        needles = [term.term.lower(), *(a.lower() for a in term.abbreviations)]
+        for pid, text in texts.items():
+            if any(needle in text for needle in needles) and pages[pid] not in entry["procedures"]:
+                entry["procedures"].append(pages[pid])
+    letters: dict[str, list] = {}
+    for key in sorted(entries):
+        entry = entries[key]
+        entry["procedures"] = sorted(set(entry["procedures"]), key=lambda p: p.title)
+        letter = key[0].upper() if key[0].isalpha() else "#"
+        letters.setdefault(letter, []).append(entry)
+    return render(
+        request,
+        "manuals/a_to_z.html",
+        {
+            "page": manual,
+            "manual": manual,
+            "organisation": organisation,
+            "letters": sorted(letters.items()),
+            "breadcrumbs": breadcrumbs_for(manual, current=False) + [{"text": "A to Z"}],
+        },
+    )
+
+
+def review_state(review_date: dt.date | None, today: dt.date) -> str:
+    if review_date is None:
+        return "none"
+    if review_date < today:
+        return "overdue"
+    if review_date <= today + dt.timedelta(days=30):
+        return "due"
+    return "ok"
