@@ -42,7 +42,13 @@ def load_demo_data() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_keepdb,
+    django_db_modify_db_settings,
+):
     """Every test database starts with the demo data, loaded once per session (and worker).
 
     Tests in a transaction see it and roll their own changes back; browser tests read it

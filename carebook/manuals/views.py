@@ -196,7 +196,7 @@ def a_to_z(request: HttpRequest, *, manual: Manual) -> HttpResponse:
     for key in sorted(entries):
         entry = entries[key]
         entry["procedures"] = sorted(set(entry["procedures"]), key=lambda p: p.title)
-        letter = key[0].upper() if key[0].isalpha() else "#"
+        letter = key[0].upper() if key[0].isalpha() else "0-9"
         letters.setdefault(letter, []).append(entry)
     return render(
         request,
