@@ -162,3 +162,30 @@ def test_dashboard_lists_procedures_to_review_for_the_editors_organisation(clien
     assert html.index("Nobody owns this") > none_at
     # Another organisation's overdue procedures (the demo library has some) are not listed.
     assert "Private fostering" not in html
+
+
+def test_editors_can_open_the_add_forms_for_each_page_type(client, org, manual, chapter, people):
+    editor, _ = people
+    client.force_login(editor)
+    for url in (
+        f"/admin/pages/add/manuals/manual/{org.home_page.pk}/",
+        f"/admin/pages/add/manuals/chapter/{manual.pk}/",
+        f"/admin/pages/add/manuals/procedure/{chapter.pk}/",
+        f"/admin/pages/{manual.pk}/edit/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get(f"/admin/pages/add/manuals/procedure/{chapter.pk}/").content.decode()
+    assert "Amendment note for this publication" in html
+
+
+def test_preview_renders_the_draft_through_the_same_render_path(client, chapter, people):
+    editor, _ = people
+    page = make_procedure(chapter, title="Lone working")
+    client.force_login(editor)
+    data = form(page, note="Draft note.", action="x", body="<p>Brand new draft words.</p>")
+    response = client.post(f"/admin/pages/{page.pk}/edit/preview/", data)
+    assert response.status_code == 200 and response.json()["is_valid"]
+    html = client.get(f"/admin/pages/{page.pk}/edit/preview/").content.decode()
+    assert "Brand new draft words." in html and "This is a draft" in html
+    assert 'data-origin="local"' in html
