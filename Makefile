@@ -46,6 +46,8 @@ run: install build demo
 	@echo
 	@echo "Carebook is starting on http://$(HOST):$(PORT)/"
 	@echo "  Platform home:       http://$(HOST):$(PORT)/"
+	@echo "  A manual:            http://$(HOST):$(PORT)/national-library/childrens-social-care/"
+	@echo "  Search it:           http://$(HOST):$(PORT)/national-library/childrens-social-care/search/?q=cse+missing+from+home"
 	@echo "  An organisation:     http://$(HOST):$(PORT)/northshire/"
 	@echo "  Admin:               http://$(HOST):$(PORT)/admin/"
 	@echo
