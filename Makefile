@@ -75,3 +75,9 @@ clean:
 .PHONY: bench-search
 bench-search: install
 	$(PY) bench/search_bench.py $(BENCH_ARGS)
+
+# Page render benchmark: loads the demo data on SQLite (temporary directory) and PostgreSQL
+# (BENCH_POSTGRES_PAGES_URL) and times each reading page type with Django's test client.
+.PHONY: bench-pages
+bench-pages: install
+	$(PY) bench/page_bench.py $(BENCH_ARGS)

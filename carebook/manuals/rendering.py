@@ -4,12 +4,15 @@ HTML pages, print, PDF, "as it stood on" and the search index all come from `ren
 A plain procedure is the case with no local amendments.
 """
 
+import hashlib
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import nh3
+from django.core.cache import cache
 from django.utils.text import slugify
 from wagtail.rich_text import expand_db_html
 
@@ -286,6 +289,80 @@ def render_procedure(
     sections = merge_amendments(sections, amendments)
     if glossary:
         link_glossary_terms(sections, glossary, glossary_href)
+    return RenderedProcedure(
+        title=version.title,
+        summary=version.summary,
+        sections=sections,
+        scope_html=version.scope_html,
+        version=version,
+    )
+
+
+# Bump when the rendering itself changes, so that entries made by older code are never read.
+RENDER_CACHE_VERSION = 1
+RENDER_CACHE_SECONDS = 24 * 60 * 60
+
+
+def render_cache_key(
+    *, version, amendments, organisation, glossary: list[GlossaryEntry], glossary_href: str
+) -> str | None:
+    """The cache key of a rendering, or None when it must not be cached (an unsaved version).
+
+    A saved version never changes, so its id stands for its sections; everything else the
+    output depends on (the organisation's name, slug and role, the amendments, the glossary
+    and its link) is hashed into the key. A changed glossary term or organisation name gives
+    a new key, so a stale rendering can never be served.
+    """
+    if getattr(version, "pk", None) is None:
+        return None
+    inputs = {
+        "organisation": [organisation.slug, organisation.name, bool(organisation.is_publisher)],
+        "amendments": list(amendments),
+        "glossary": [
+            [entry.term, list(entry.abbreviations), entry.definition, entry.anchor]
+            for entry in glossary
+        ],
+        "href": glossary_href,
+    }
+    digest = hashlib.sha256(
+        json.dumps(inputs, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()
+    return f"carebook:render:{RENDER_CACHE_VERSION}:{version.pk}:{digest}"
+
+
+def render_procedure_cached(
+    *,
+    version,
+    amendments: list | tuple = (),
+    organisation,
+    glossary: list[GlossaryEntry] | None = None,
+    glossary_href: str = "",
+) -> RenderedProcedure:
+    """`render_procedure`, with the rendered sections kept in the cache (see render_cache_key).
+
+    Glossary linking parses every section and tries every term on it, which is most of the
+    server time of a procedure page; versions are immutable, so the result can be reused.
+    """
+    glossary = glossary or []
+    key = render_cache_key(
+        version=version,
+        amendments=amendments,
+        organisation=organisation,
+        glossary=glossary,
+        glossary_href=glossary_href,
+    )
+    sections = cache.get(key) if key else None
+    if sections is None:
+        rendered = render_procedure(
+            version=version,
+            amendments=amendments,
+            organisation=organisation,
+            glossary=glossary,
+            glossary_href=glossary_href,
+        )
+        if key:
+            cache.set(key, rendered.sections, RENDER_CACHE_SECONDS)
+        return rendered
     return RenderedProcedure(
         title=version.title,
         summary=version.summary,

@@ -11,7 +11,7 @@ from carebook.changes.asat import AsAtError, parse_as_at, version_as_at
 
 from .fields import AUDIENCE_LABELS
 from .models import Manual, Procedure, ProcedureVersion
-from .rendering import render_procedure
+from .rendering import render_procedure_cached
 from .selectors import (
     chapters_of,
     glossary_for,
@@ -24,9 +24,11 @@ from .selectors import (
 
 def breadcrumbs_for(page, *, current: bool = True) -> list[dict]:
     """Organisation home down to the page; the page itself is the last, unlinked crumb."""
+    # Plain Page rows are enough: title and url are Page fields and methods, and no page type
+    # changes how its URL is made. (`.specific()` cost a query per page type.)
     crumbs = [
         {"text": ancestor.title, "href": ancestor.url}
-        for ancestor in page.get_ancestors().filter(depth__gte=3).specific()
+        for ancestor in page.get_ancestors().filter(depth__gte=3)
     ]
     crumbs.append({"text": page.title, "href": None if current else page.url})
     return crumbs
@@ -77,7 +79,7 @@ def _procedure_context(
 ) -> dict:
     manual = manual_of(procedure)
     organisation = _brand(request, manual)
-    rendered = render_procedure(
+    rendered = render_procedure_cached(
         version=version,
         organisation=organisation,
         glossary=glossary_for(manual),
