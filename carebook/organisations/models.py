@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
+from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -105,6 +106,28 @@ class PlatformHomePage(Page):
 
     class Meta:
         verbose_name = "platform home page"
+
+    def route(self, request, path_components):
+        """Find the deepest page on the path in one query, instead of one query per level.
+
+        Wagtail walks the tree a level at a time (two queries a level); procedures sit four
+        levels down. The deepest page whose address starts the path handles the rest, which
+        is how sub-pages such as history/ and a-z/ are reached.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "".join(f"{part}/" for part in path_components[:length])
+            for length in range(1, len(path_components) + 1)
+        ]
+        page = (
+            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
+            .order_by("-depth")
+            .first()
+        )
+        if page is None:
+            raise Http404
+        return page.specific.route(request, path_components[page.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import organisations_for_directory
