@@ -322,6 +322,8 @@ def manual_pdf_document(manual: Manual) -> BuiltPdf:
         chapters.append({"page": chapter, "id": f"c{chapter.pk}", "items": items})
     context = document_context(organisation=organisation, title=manual.title, today=today)
     context.update(
+        # Pages that are not a procedure's (contents, chapters, glossary) name the manual.
+        css_running_version=css_string(manual.title),
         manual=manual,
         chapters=chapters,
         glossary=list(GlossaryTerm.objects.filter(manual=manual).order_by("term")),
