@@ -43,6 +43,12 @@ class Environment:
     media_root: str = field(
         default_factory=lambda: os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
     )
+    # Files that only a view may hand out (built manual PDFs): never under MEDIA_ROOT.
+    private_root: str = field(
+        default_factory=lambda: os.environ.get(
+            "CAREBOOK_PRIVATE_ROOT", str(BASE_DIR / "var" / "private")
+        )
+    )
     static_root: str = field(
         default_factory=lambda: os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "static"))
     )

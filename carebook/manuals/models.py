@@ -94,6 +94,12 @@ class Manual(ReservedSlugMixin, RoutablePageMixin, Page):
 
         return whats_new(request, manual=self)
 
+    @path("pdf/")
+    def pdf(self, request):
+        from .pdf_views import manual_pdf_view
+
+        return manual_pdf_view(request, manual=self)
+
 
 class GlossaryTerm(Orderable):
     manual = ParentalKey(Manual, on_delete=models.CASCADE, related_name="glossary_terms")
@@ -232,6 +238,12 @@ class Procedure(ReservedSlugMixin, RoutablePageMixin, Page):
 
         return procedure_history(request, procedure=self)
 
+    @path("pdf/")
+    def pdf(self, request):
+        from .pdf_views import procedure_pdf_view
+
+        return procedure_pdf_view(request, procedure=self)
+
     def serve_preview(self, request, mode_name):
         from .views import procedure_preview
 
@@ -322,3 +334,7 @@ class ProcedureWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure} withdrawn {self.withdrawn_at:%Y-%m-%d}"
+
+
+# The whole-manual PDF cache lives in its own module (carebook/manuals/pdf.py builds it).
+from .pdf_models import ManualPdf, ManualPdfStatus  # noqa: E402, F401

@@ -125,6 +125,8 @@ STATIC_ROOT = ENV.static_root
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = ENV.media_root
+# Private files (built manual PDFs), served only through views that check who may read them.
+CAREBOOK_PRIVATE_ROOT = ENV.private_root
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -13,6 +13,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="carebook-test-media-")
+CAREBOOK_PRIVATE_ROOT = tempfile.mkdtemp(prefix="carebook-test-private-")
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Static files come straight from frontend/dist and the apps; no collectstatic needed here.
 STATIC_ROOT = None
