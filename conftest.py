@@ -70,15 +70,28 @@ def django_db_setup(
 
 
 @pytest.fixture(autouse=True)
-def _demo_data_survives_flushes(request, django_db_blocker):
-    """A transactional test ends by emptying the database: put the demo data back after it."""
+def _empty_cache():
+    """Rolled-back tests must not leave cached pages or site paths for the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying the database: put the demo data back after it.
+
+    This runs after every fixture's teardown, so after pytest-django's flush.
+    """
     yield
-    marker = request.node.get_closest_marker("django_db")
-    flushed = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or (
-        marker is not None and marker.kwargs.get("transaction")
+    marker = item.get_closest_marker("django_db")
+    flushed = bool({"transactional_db", "live_server"} & set(item.fixturenames)) or (
+        marker is not None and marker.kwargs.get("transaction", False)
     )
     if flushed:
-        with django_db_blocker.unblock():
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
             load_demo_data()
 
 

@@ -316,6 +316,11 @@ def render_cache_key(
     if getattr(version, "pk", None) is None:
         return None
     inputs = {
+        # The id alone would do in production (versions are never deleted), but a database
+        # that rolls back can hand the same id to another version.
+        "version": [
+            getattr(version, name, None) for name in ("procedure_id", "number", "published_at")
+        ],
         "organisation": [organisation.slug, organisation.name, bool(organisation.is_publisher)],
         "amendments": list(amendments),
         "glossary": [
