@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page
@@ -23,6 +24,14 @@ def manual_of(page: Page) -> Manual | None:
     if isinstance(specific, Manual):
         return specific
     return Manual.objects.ancestor_of(page).first()
+
+
+def manual_for_request(request, page: Page) -> Manual | None:
+    """`manual_of`, remembered for the request (the access hook and the view both need it)."""
+    remembered = request.__dict__.setdefault("_carebook_manual_of", {})
+    if page.pk not in remembered:
+        remembered[page.pk] = manual_of(page)
+    return remembered[page.pk]
 
 
 def organisation_of(manual: Manual) -> Organisation:
@@ -63,6 +72,18 @@ def readable_manuals(
 
 
 def glossary_for(manual: Manual) -> list[GlossaryEntry]:
+    """The manual's published glossary. Terms are written only when the manual is published,
+    so the live revision (and publication time) identify them for the cache."""
+    published = manual.last_published_at.timestamp() if manual.last_published_at else 0
+    key = f"carebook:glossary:{manual.pk}:{manual.live_revision_id}:{published}"
+    entries = cache.get(key)
+    if entries is None:
+        entries = _load_glossary(manual)
+        cache.set(key, entries, 60 * 60)
+    return entries
+
+
+def _load_glossary(manual: Manual) -> list[GlossaryEntry]:
     from django.utils.text import slugify
 
     return [

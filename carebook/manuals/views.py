@@ -17,19 +17,19 @@ from .selectors import (
     glossary_for,
     latest_version,
     listed_procedures,
+    manual_for_request,
     manual_of,
     organisation_of,
 )
 
 
-def breadcrumbs_for(page, *, current: bool = True) -> list[dict]:
+def breadcrumbs_for(page, *, current: bool = True, ancestors=None) -> list[dict]:
     """Organisation home down to the page; the page itself is the last, unlinked crumb."""
     # Plain Page rows are enough: title and url are Page fields and methods, and no page type
     # changes how its URL is made. (`.specific()` cost a query per page type.)
-    crumbs = [
-        {"text": ancestor.title, "href": ancestor.url}
-        for ancestor in page.get_ancestors().filter(depth__gte=3)
-    ]
+    if ancestors is None:
+        ancestors = page.get_ancestors().filter(depth__gte=3)
+    crumbs = [{"text": ancestor.title, "href": ancestor.url} for ancestor in ancestors]
     crumbs.append({"text": page.title, "href": None if current else page.url})
     return crumbs
 
@@ -77,8 +77,9 @@ def chapter_context(*, request: HttpRequest, chapter) -> dict:
 def _procedure_context(
     request: HttpRequest, procedure: Procedure, version: ProcedureVersion
 ) -> dict:
-    manual = manual_of(procedure)
+    manual = manual_for_request(request, procedure)
     organisation = _brand(request, manual)
+    ancestors = list(procedure.get_ancestors().filter(depth__gte=3))
     rendered = render_procedure_cached(
         version=version,
         organisation=organisation,
@@ -92,13 +93,13 @@ def _procedure_context(
         "self": procedure,
         "organisation": organisation,
         "manual": manual,
-        "chapter": procedure.get_parent(),
+        "chapter": ancestors[-1],
         "rendered": rendered,
         "version": version,
         "related": related,
         "audience_labels": [AUDIENCE_LABELS.get(code, code) for code in version.audience],
         "review_overdue": bool(version.review_date and version.review_date < today),
-        "breadcrumbs": breadcrumbs_for(procedure),
+        "breadcrumbs": breadcrumbs_for(procedure, ancestors=ancestors),
     }
 
 

@@ -12,7 +12,7 @@ from wagtail.admin.ui.components import Component
 from carebook.organisations.selectors import pages_in_editable_organisations
 
 from .models import Chapter, Manual, Procedure
-from .selectors import can_read_manual, manual_of
+from .selectors import can_read_manual, manual_for_request
 
 
 @hooks.register("before_serve_page")
@@ -20,7 +20,7 @@ def staff_only_manuals_need_membership(page, request, serve_args, serve_kwargs):
     """Staff-only manuals: sign in first; signed-in people outside the organisation get 404."""
     if not isinstance(page, Manual | Chapter | Procedure):
         return None
-    manual = page if isinstance(page, Manual) else manual_of(page)
+    manual = page if isinstance(page, Manual) else manual_for_request(request, page)
     if manual is None or can_read_manual(user=request.user, manual=manual):
         return None
     if not request.user.is_authenticated:
