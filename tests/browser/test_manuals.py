@@ -34,6 +34,11 @@ def test_journey_1_browse_to_a_procedure_and_read_it(page, live_demo):
     # National sections carry the markup contract.
     sections = page.locator('section[data-origin="national"][data-section-id]')
     assert sections.count() >= 4
+    # The printable copy is a PDF stamped with the version and the print date.
+    pdf_href = page.get_by_role("link", name="Download as PDF").get_attribute("href")
+    pdf = page.request.get(f"{live_demo.url}{pdf_href}")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
     # A glossary term links to its definition in the A to Z.
     glossary_link = page.locator("a.carebook-glossary-link").first
     expect(glossary_link).to_be_visible()
