@@ -28,10 +28,3 @@ def roles_in(*, user: User | AnonymousUser, organisation: Organisation) -> set[s
             "role", flat=True
         )
     )
-
-
-def is_member(*, user: User | AnonymousUser, organisation: Organisation) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, organisation=organisation).exists()
-    )

@@ -1,7 +1,5 @@
 """Reading manuals: the contexts of the manual, chapter and procedure pages, and the A–Z."""
 
-import datetime as dt
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -212,13 +210,3 @@ def a_to_z(request: HttpRequest, *, manual: Manual) -> HttpResponse:
             "breadcrumbs": breadcrumbs_for(manual, current=False) + [{"text": "A to Z"}],
         },
     )
-
-
-def review_state(review_date: dt.date | None, today: dt.date) -> str:
-    if review_date is None:
-        return "none"
-    if review_date < today:
-        return "overdue"
-    if review_date <= today + dt.timedelta(days=30):
-        return "due"
-    return "ok"
