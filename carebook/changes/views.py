@@ -101,12 +101,13 @@ def _bad_history_request(request, procedure, message):
 
 
 def procedure_history(request: HttpRequest, *, procedure) -> HttpResponse:
-    from carebook.manuals.selectors import manual_of
+    from carebook.manuals.selectors import effective_sections, manual_of
 
     manual = manual_of(procedure)
-    request.organisation = organisation_of(manual)
-    versions = list(procedure.versions.order_by("-number"))
+    organisation = request.organisation = organisation_of(manual)
+    versions = list(procedure.versions.select_related("national_version").order_by("-number"))
     context = {
+        "organisation": organisation,
         "page": procedure,
         "manual": manual,
         "versions": versions,
@@ -134,6 +135,13 @@ def procedure_history(request: HttpRequest, *, procedure) -> HttpResponse:
                 f"{len(versions)}.",
             )
         old, new = by_number[old_number], by_number[new_number]
-        context.update(old=old, new=new, changes=redline(old.sections, new.sections))
+        context.update(
+            old=old,
+            new=new,
+            changes=redline(
+                effective_sections(old, context["organisation"]),
+                effective_sections(new, context["organisation"]),
+            ),
+        )
         context["title_changed"] = old.title != new.title
     return render(request, "changes/history.html", context)

@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "carebook.organisations.demo",
     "carebook.accounts.demo",
     "carebook.manuals.demo",
+    "carebook.adaptation.demo",
 ]
 
 

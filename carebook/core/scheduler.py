@@ -22,8 +22,17 @@ def publish_scheduled_pages() -> None:
     call_command("publish_scheduled", verbosity=0)
 
 
+def pass_on_national_updates() -> None:
+    # Normally done by a background task at each national publish; this completes any run
+    # that was interrupted (each subscriber is brought up to date once, in one transaction).
+    from carebook.adaptation.services import catch_up
+
+    catch_up()
+
+
 JOBS = [
     Job("Publish and unpublish scheduled pages", publish_scheduled_pages),
+    Job("Pass on national updates to subscribing manuals", pass_on_national_updates),
 ]
 
 

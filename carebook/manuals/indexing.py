@@ -3,10 +3,18 @@
 from .rendering import render_procedure
 
 
-def index_procedure(*, procedure, version, manual, organisation, amendments=()) -> None:
+def index_procedure(*, procedure, version, manual, organisation) -> None:
     from carebook.search.services import IndexEntry, index_entry
 
-    rendered = render_procedure(version=version, amendments=amendments, organisation=organisation)
+    from .selectors import render_inputs
+
+    inputs = render_inputs(version)
+    rendered = render_procedure(
+        version=inputs.version,
+        amendments=inputs.amendments,
+        organisation=organisation,
+        national=inputs.national,
+    )
     chapter = procedure.get_parent()
     index_entry(
         IndexEntry(

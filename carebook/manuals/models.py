@@ -12,9 +12,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from carebook.adaptation.panels import NationalStatusPanel
 from carebook.core.slugs import validate_not_reserved
 
-from .blocks import GuidanceLinkBlock, SectionBlock
+from .blocks import GuidanceLinkBlock, LocalAmendmentBlock, SectionBlock
 from .fields import AUDIENCES, ChoiceListField
 from .forms import ProcedureForm
 
@@ -124,6 +125,10 @@ class GlossaryTerm(Orderable):
 
 class Chapter(ReservedSlugMixin, Page):
     summary = models.TextField(blank=True)
+    # A chapter made by subscribing to a national base manual: the national chapter it follows.
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("summary")]
     parent_page_types = ["manuals.Manual"]
@@ -144,7 +149,9 @@ class Chapter(ReservedSlugMixin, Page):
 class Procedure(ReservedSlugMixin, RoutablePageMixin, Page):
     summary = models.TextField(help_text="One or two sentences: what this procedure is for.")
     body = StreamField(
-        [("section", SectionBlock())], help_text="The procedure, section by section."
+        [("section", SectionBlock())],
+        blank=True,
+        help_text="The procedure, section by section.",
     )
     scope = models.TextField(
         blank=True, help_text="Who and what this procedure covers (plain text or simple HTML)."
@@ -174,8 +181,45 @@ class Procedure(ReservedSlugMixin, RoutablePageMixin, Page):
         max_length=12, choices=Significance.choices, default=Significance.SIGNIFICANT
     )
 
+    # A procedure of a subscribing manual follows a national one: it shows the national version
+    # it is pinned to (carebook.adaptation.models.Pin) merged with its local amendments, and holds
+    # no copy of the national text.
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    local_amendments = StreamField(
+        [("amendment", LocalAmendmentBlock())],
+        blank=True,
+        help_text="Your organisation's own content, placed around the national sections.",
+    )
+    hidden_locally = models.BooleanField(
+        "hide this procedure",
+        default=False,
+        help_text="Your organisation does not use this national procedure. Readers are told why.",
+    )
+    hidden_reason = models.TextField(
+        "why it is hidden", blank=True, help_text="Shown to readers who follow a link to it."
+    )
+    # Set when an editor accepts a pending national change in a draft; the pin moves only when
+    # that draft is published (through the organisation's workflow), and never backwards.
+    accepted_national_version = models.ForeignKey(
+        "manuals.ProcedureVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
     content_panels = [
         *Page.content_panels,
+        NationalStatusPanel(heading="National procedure"),
+        FieldPanel("accept_national_change"),
+        FieldPanel("local_amendments", heading="Local content"),
+        MultiFieldPanel(
+            [FieldPanel("hidden_locally"), FieldPanel("hidden_reason")],
+            heading="Hide this procedure",
+        ),
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(

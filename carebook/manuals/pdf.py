@@ -30,7 +30,7 @@ from .fields import AUDIENCE_LABELS
 from .models import GlossaryTerm, Manual, Procedure, ProcedureVersion, ProcedureWithdrawal
 from .pdf_models import ManualPdf, ManualPdfStatus
 from .rendering import render_procedure
-from .selectors import chapters_of, manual_of, organisation_of
+from .selectors import chapters_of, manual_of, organisation_of, render_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -119,14 +119,20 @@ def procedure_context(
     id_prefix: str = "",
     request=None,
     as_at: dt.date | None = None,
-    amendments: list | tuple = (),
+    amendments: list | None = None,
 ) -> dict:
     """Everything one procedure's part of a PDF shows, from the one render path.
 
     No glossary links: on paper they would only add addresses; the whole manual ends with
     its glossary instead.
     """
-    rendered = render_procedure(version=version, amendments=amendments, organisation=organisation)
+    inputs = render_inputs(version)
+    rendered = render_procedure(
+        version=inputs.version,
+        amendments=inputs.amendments if amendments is None else amendments,
+        organisation=organisation,
+        national=inputs.national,
+    )
     root = site_root_url(procedure)
     sections = [
         {
@@ -196,7 +202,7 @@ def procedure_pdf(
     version: ProcedureVersion,
     request=None,
     as_at: dt.date | None = None,
-    amendments: list | tuple = (),
+    amendments: list | None = None,
 ) -> BuiltPdf:
     """One procedure version (with any local amendments) as a stamped, tagged PDF."""
     manual = manual_of(procedure)

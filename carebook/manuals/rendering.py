@@ -107,6 +107,8 @@ class RenderedSection:
     organisation_name: str = ""
     flags: list[str] = field(default_factory=list)
     is_amendment: bool = False
+    # For an amendment whose national section changed: that section's word redline (HTML).
+    anchor_redline: str = ""
 
 
 @dataclass
@@ -212,6 +214,7 @@ def link_glossary_terms(
 
 
 def _amendment_section(amendment: dict, flags: list[str]) -> RenderedSection:
+    flags = list(dict.fromkeys([*amendment.get("flags", []), *flags]))
     return RenderedSection(
         origin="local",
         anchor=f"local-{amendment['id']}",
@@ -222,6 +225,7 @@ def _amendment_section(amendment: dict, flags: list[str]) -> RenderedSection:
         organisation_name=amendment["organisation_name"],
         flags=flags,
         is_amendment=True,
+        anchor_redline=amendment.get("anchor_redline", ""),
     )
 
 
@@ -266,13 +270,17 @@ def render_procedure(
     organisation,
     glossary: list[GlossaryEntry] | None = None,
     glossary_href: str = "",
+    national: bool | None = None,
 ) -> RenderedProcedure:
     """What a reader sees of `version`, merged with local `amendments` (none for a plain one).
 
-    Sections of a publisher's procedure are national; a plain procedure of any other
-    organisation is local content of that organisation.
+    Sections of a publisher's procedure, and the pinned national version of a derived one
+    (`national=True`), are national; a plain procedure of any other organisation is local
+    content of that organisation.
     """
-    origin = "national" if organisation.is_publisher else "local"
+    if national is None:
+        national = organisation.is_publisher
+    origin = "national" if national else "local"
     sections = [
         RenderedSection(
             origin=origin,
@@ -299,12 +307,18 @@ def render_procedure(
 
 
 # Bump when the rendering itself changes, so that entries made by older code are never read.
-RENDER_CACHE_VERSION = 1
+RENDER_CACHE_VERSION = 2
 RENDER_CACHE_SECONDS = 24 * 60 * 60
 
 
 def render_cache_key(
-    *, version, amendments, organisation, glossary: list[GlossaryEntry], glossary_href: str
+    *,
+    version,
+    amendments,
+    organisation,
+    glossary: list[GlossaryEntry],
+    glossary_href: str,
+    national: bool | None = None,
 ) -> str | None:
     """The cache key of a rendering, or None when it must not be cached (an unsaved version).
 
@@ -328,6 +342,7 @@ def render_cache_key(
             for entry in glossary
         ],
         "href": glossary_href,
+        "national": national,
     }
     digest = hashlib.sha256(
         json.dumps(inputs, sort_keys=True, default=str).encode("utf-8")
@@ -342,6 +357,7 @@ def render_procedure_cached(
     organisation,
     glossary: list[GlossaryEntry] | None = None,
     glossary_href: str = "",
+    national: bool | None = None,
 ) -> RenderedProcedure:
     """`render_procedure`, with the rendered sections kept in the cache (see render_cache_key).
 
@@ -355,6 +371,7 @@ def render_procedure_cached(
         organisation=organisation,
         glossary=glossary,
         glossary_href=glossary_href,
+        national=national,
     )
     sections = cache.get(key) if key else None
     if sections is None:
@@ -364,6 +381,7 @@ def render_procedure_cached(
             organisation=organisation,
             glossary=glossary,
             glossary_href=glossary_href,
+            national=national,
         )
         if key:
             cache.set(key, rendered.sections, RENDER_CACHE_SECONDS)

@@ -97,6 +97,55 @@ def _load_glossary(manual: Manual) -> list[GlossaryEntry]:
     ]
 
 
+@dataclass(frozen=True)
+class RenderInputs:
+    """What the render function takes for one version of a procedure."""
+
+    version: ProcedureVersion  # whose sections are shown
+    amendments: list[dict]
+    national: bool | None
+
+
+def render_inputs(version: ProcedureVersion) -> RenderInputs:
+    """A plain version renders itself; a derived procedure's version renders the national
+    version it was pinned to, merged with its local amendments (flagged where the national
+    section they are attached to has changed or gone)."""
+    if version.national_version_id is None:
+        return RenderInputs(version=version, amendments=[], national=None)
+    from carebook.adaptation.selectors import amendments_with_flags
+
+    national = version.national_version
+    return RenderInputs(
+        version=national,
+        amendments=amendments_with_flags(version.local_amendments, national),
+        national=True,
+    )
+
+
+def effective_sections(version: ProcedureVersion, organisation) -> list[dict]:
+    """The sections a reader saw in `version`, as redlines compare them: a plain version's
+    own, or a derived one's national sections merged with its local content."""
+    if version.national_version_id is None:
+        return version.sections
+    from .rendering import render_procedure
+
+    inputs = render_inputs(version)
+    rendered = render_procedure(
+        version=inputs.version,
+        amendments=inputs.amendments,
+        organisation=organisation,
+        national=True,
+    )
+    return [
+        {
+            "id": section.section_id or section.anchor,
+            "heading": section.heading or f"{section.organisation_name} local content",
+            "text": section.text,
+        }
+        for section in rendered.sections
+    ]
+
+
 def latest_version(procedure: Procedure) -> ProcedureVersion | None:
     return procedure.versions.order_by("-number").first()
 
@@ -125,7 +174,9 @@ class ListedProcedure:
 
 def listed_procedures(parent: Page) -> list[ListedProcedure]:
     """Live procedures under a manual or chapter, in tree order, with their New/Updated dates."""
-    procedures = list(Procedure.objects.live().descendant_of(parent).order_by("path"))
+    procedures = list(
+        Procedure.objects.live().descendant_of(parent).filter(hidden_locally=False).order_by("path")
+    )
     dates = {
         row["procedure_id"]: row
         for row in ProcedureVersion.objects.filter(procedure__in=procedures)

@@ -53,7 +53,18 @@ def publish_procedure_version(
     revision=None,
     published_at: dt.datetime | None = None,
 ) -> ProcedureVersion:
-    """Write the next version of a just-published procedure, its change note and index entry."""
+    """Write the next version of a just-published procedure, its change note and index entry.
+
+    A procedure derived from a national one is published by the adaptation service (its
+    version holds a pin and local amendments). A publisher's procedure is then passed on to
+    the manuals that follow it, by a background task once this transaction commits.
+    """
+    if procedure.derived_from_id:
+        from carebook.adaptation.services import publish_local_version
+
+        return publish_local_version(
+            procedure=procedure, user=user, revision=revision, published_at=published_at
+        )
     published_at = published_at or timezone.now()
     last = (
         ProcedureVersion.objects.select_for_update()
@@ -90,12 +101,26 @@ def publish_procedure_version(
             local_version=version,
         )
     index_procedure(procedure=procedure, version=version, manual=manual, organisation=organisation)
+    if organisation.is_publisher:
+        _after_commit_propagate(version)
     return version
+
+
+def _after_commit_propagate(version: ProcedureVersion) -> None:
+    from carebook.adaptation.tasks import propagate_national_version_task
+
+    transaction.on_commit(
+        lambda: propagate_national_version_task.enqueue(national_version_id=version.pk)
+    )
 
 
 @transaction.atomic
 def withdraw_procedure(
-    *, procedure: Procedure, user=None, withdrawn_at: dt.datetime | None = None
+    *,
+    procedure: Procedure,
+    user=None,
+    withdrawn_at: dt.datetime | None = None,
+    note: str = "This procedure has been withdrawn and should no longer be followed.",
 ) -> ProcedureWithdrawal | None:
     """Record that a procedure was taken out of use, announce it and take it out of search."""
     if not procedure.versions.exists():
@@ -112,9 +137,15 @@ def withdraw_procedure(
         manual=manual,
         procedure=procedure,
         kind=ChangeKind.WITHDRAWN,
-        amendment_note="This procedure has been withdrawn and should no longer be followed.",
+        amendment_note=note,
         created_at=withdrawn_at,
         local_version=procedure.versions.order_by("-number").first(),
     )
     unindex_procedure(procedure=procedure, manual=manual)
+    if organisation_of(manual).is_publisher:
+        from carebook.adaptation.tasks import propagate_withdrawal_task
+
+        transaction.on_commit(
+            lambda: propagate_withdrawal_task.enqueue(national_procedure_id=procedure.pk)
+        )
     return withdrawal

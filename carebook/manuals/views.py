@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from carebook.accounts.selectors import roles_in
 from carebook.changes.asat import AsAtError, parse_as_at, version_as_at
 
 from .fields import AUDIENCE_LABELS
@@ -18,6 +19,7 @@ from .selectors import (
     manual_for_request,
     manual_of,
     organisation_of,
+    render_inputs,
 )
 
 
@@ -78,15 +80,26 @@ def _procedure_context(
     manual = manual_for_request(request, procedure)
     organisation = _brand(request, manual)
     ancestors = list(procedure.get_ancestors().filter(depth__gte=3))
+    inputs = render_inputs(version)
     rendered = render_procedure_cached(
-        version=version,
+        version=inputs.version,
+        amendments=inputs.amendments,
         organisation=organisation,
         glossary=glossary_for(manual),
         glossary_href=f"{manual.url}a-z/",
+        national=inputs.national,
     )
-    related = list(Procedure.objects.live().filter(pk__in=version.related_ids).order_by("title"))
+    related = list(
+        Procedure.objects.live()
+        .filter(pk__in=version.related_ids, hidden_locally=False)
+        .order_by("title")
+    )
     today = timezone.localdate()
     return {
+        "pending": _pending_for_editors(request, procedure, organisation),
+        "national_version": inputs.version
+        if inputs.national and version.national_version_id
+        else None,
         "page": procedure,
         "self": procedure,
         "organisation": organisation,
@@ -99,6 +112,40 @@ def _procedure_context(
         "review_overdue": bool(version.review_date and version.review_date < today),
         "breadcrumbs": breadcrumbs_for(procedure, ancestors=ancestors),
     }
+
+
+EDITING_ROLES = {"editor", "approver", "orgadmin"}
+
+
+def _pending_for_editors(request: HttpRequest, procedure: Procedure, organisation):
+    """A national change waiting for review, shown on the page to the organisation's editors."""
+    user = request.user
+    if not procedure.derived_from_id or not user.is_authenticated:
+        return None
+    if not user.is_superuser and not roles_in(user=user, organisation=organisation) & EDITING_ROLES:
+        return None
+    from carebook.adaptation.selectors import pending_change
+
+    return pending_change(procedure)
+
+
+def _hidden_page(request: HttpRequest, procedure: Procedure) -> HttpResponse:
+    organisation = _brand(request, manual_of(procedure))
+    reason = procedure.hidden_reason.strip()
+    message = f"{organisation.name} does not use the national procedure “{procedure.title}”." + (
+        f" The reason given: {reason}" if reason else ""
+    )
+    return render(
+        request,
+        "manuals/as_at_error.html",
+        {
+            "page": procedure,
+            "message": message,
+            "status": 404,
+            "breadcrumbs": breadcrumbs_for(procedure, current=False),
+        },
+        status=404,
+    )
 
 
 def procedure_page(request: HttpRequest, *, procedure: Procedure) -> HttpResponse:
@@ -146,6 +193,8 @@ def procedure_page(request: HttpRequest, *, procedure: Procedure) -> HttpRespons
             },
             status=404,
         )
+    if procedure.hidden_locally:
+        return _hidden_page(request, procedure)
     version = latest_version(procedure)
     if version is None:
         raise Http404("This procedure has not been published yet.")

@@ -26,6 +26,11 @@ class OrganisationKind(models.TextChoices):
     PUBLISHER = "publisher", "Publisher"
 
 
+class NationalUpdates(models.TextChoices):
+    AUTOMATIC = "automatic", "Apply national updates automatically"
+    REVIEW = "review", "Review national updates before readers see them"
+
+
 class Organisation(models.Model):
     """A body that uses Carebook: it owns manuals, members and audit returns.
 
@@ -61,6 +66,13 @@ class Organisation(models.Model):
     )
     approver_group = models.OneToOneField(
         "auth.Group", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    national_updates = models.CharField(
+        max_length=10,
+        choices=NationalUpdates.choices,
+        default=NationalUpdates.REVIEW,
+        help_text="For manuals that follow a national base manual: what happens when the "
+        "publisher changes a procedure.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

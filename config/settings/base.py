@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "carebook.accounts",
     "carebook.organisations",
     "carebook.manuals",
+    "carebook.adaptation",
     "carebook.changes",
     "carebook.search",
     "carebook.design_system",
