@@ -55,6 +55,8 @@ class ReviewDatesPanel(Component):
         procedures = (
             Procedure.objects.live()
             .filter(pk__in=pages_in_editable_organisations(user=self.user))
+            # A derived procedure's review date and owner are the publisher's.
+            .filter(derived_from__isnull=True)
             .order_by("review_date", "title")
         )
         overdue = [p for p in procedures if p.review_date and p.review_date < today]
