@@ -57,8 +57,10 @@ def test_organisation_home_is_branded_and_lists_its_manuals(client, demo):
     assert response.status_code == 200
     assert "<h1" in html and "Northshire Council</h1>" in html
     assert "/northshire/brand.css?v=005a30" in html
-    assert "Northshire Council has not published any manuals yet" in html
+    assert "/northshire/childrens-social-care/" in html
     assert "Demo content — not for practice" in html
+    empty = client.get("/northshire-police/").content.decode()
+    assert "has not published any manuals yet" in empty
 
 
 def test_brand_stylesheet_holds_colours_with_readable_text(client, demo):
