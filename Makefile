@@ -81,3 +81,10 @@ bench-search: install
 .PHONY: bench-pages
 bench-pages: install
 	$(PY) bench/page_bench.py $(BENCH_ARGS)
+
+# National update benchmark: the publish request, propagation to 150 subscribing manuals and
+# merged rendering, on SQLite (temporary directory) and PostgreSQL
+# (BENCH_POSTGRES_ADAPTATION_URL); quick run: make bench-adaptation BENCH_ARGS="--subscribers 10 --repeat 2".
+.PHONY: bench-adaptation
+bench-adaptation: install
+	$(PY) bench/adaptation_bench.py $(BENCH_ARGS)

@@ -112,14 +112,43 @@ def render_inputs(version: ProcedureVersion) -> RenderInputs:
     section they are attached to has changed or gone)."""
     if version.national_version_id is None:
         return RenderInputs(version=version, amendments=[], national=None)
-    from carebook.adaptation.selectors import amendments_with_flags
-
-    national = version.national_version
     return RenderInputs(
-        version=national,
-        amendments=amendments_with_flags(version.local_amendments, national),
+        version=version.national_version,
+        amendments=_flagged_amendments(version),
         national=True,
     )
+
+
+# Bump when the flags or redlines of local amendments are worked out differently.
+AMENDMENT_FLAGS_CACHE_VERSION = 1
+AMENDMENT_FLAGS_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _flagged_amendments(version: ProcedureVersion) -> list[dict]:
+    """The local amendments of a derived version, with their flags and redlines.
+
+    They depend only on versions, which never change (the derived version, the national version
+    it is pinned to and the ones its amendments were confirmed against), so a saved version's
+    are worked out once and cached: otherwise every view of a derived page would pay a query
+    and a word diff of each changed national section.
+    """
+    from carebook.adaptation.selectors import amendments_with_flags
+
+    if not version.local_amendments:
+        return []
+    if version.pk is None:
+        return amendments_with_flags(version.local_amendments, version.national_version)
+    # Not the id alone: a database that rolls back can hand the same id to another version.
+    published = version.published_at.timestamp() if version.published_at else 0
+    key = (
+        f"carebook:amendment-flags:{AMENDMENT_FLAGS_CACHE_VERSION}:{version.pk}:"
+        f"{version.procedure_id}:{version.number}:{published}:{version.national_version_id}"
+    )
+    flagged = cache.get(key)
+    if flagged is None:
+        flagged = amendments_with_flags(version.local_amendments, version.national_version)
+        cache.set(key, flagged, AMENDMENT_FLAGS_CACHE_SECONDS)
+    return flagged
 
 
 def effective_sections(version: ProcedureVersion, organisation) -> list[dict]:
@@ -147,7 +176,8 @@ def effective_sections(version: ProcedureVersion, organisation) -> list[dict]:
 
 
 def latest_version(procedure: Procedure) -> ProcedureVersion | None:
-    return procedure.versions.order_by("-number").first()
+    # With the national version a derived one is pinned to, which is what it renders.
+    return procedure.versions.select_related("national_version").order_by("-number").first()
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "django_tasks",
+    # The database task queue used in production (its table exists everywhere, so that the
+    # same migrations run in development, tests and production).
+    "django_tasks_db",
     "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -141,6 +144,8 @@ EMAIL_HOST_PASSWORD = ENV.email_host_password
 EMAIL_USE_TLS = True
 DEFAULT_FROM_EMAIL = ENV.default_from_email
 
+# Development and tests run background tasks at once, inside the request; production queues
+# them in the database for `manage.py db_worker` (config/settings/production.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 WAGTAIL_SITE_NAME = "Carebook"

@@ -52,3 +52,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+# Background work (national update propagation, manual PDFs) is queued in the database and run
+# by `manage.py db_worker`, so that a publisher's publish request never waits for every
+# subscriber to be updated (docs/deploy.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -99,3 +99,47 @@ def test_cached_sections_cannot_be_changed_through_a_returned_rendering():
     first.sections[0].html = "changed"
     again = render_procedure_cached(version=version(), **arguments)
     assert again.sections[0].html != "changed"
+
+
+def northshire_escalation():
+    from carebook.manuals.models import Procedure
+
+    # In the demo, a national change to the section its local content follows is flagged.
+    return Procedure.objects.get(
+        url_path__contains="/northshire/childrens-social-care/",
+        derived_from__slug="escalation-and-resolving-professional-disagreements",
+    )
+
+
+@pytest.mark.django_db
+def test_flags_of_local_content_are_worked_out_once_per_version(django_assert_num_queries):
+    from carebook.adaptation.selectors import amendments_with_flags
+    from carebook.manuals.selectors import latest_version, render_inputs
+
+    version = latest_version(northshire_escalation())
+    expected = amendments_with_flags(version.local_amendments, version.national_version)
+    assert any("anchor-changed" in a["flags"] and a["anchor_redline"] for a in expected)
+
+    first = render_inputs(version)
+    with django_assert_num_queries(0):
+        second = render_inputs(version)
+    assert first.amendments == second.amendments == expected
+    assert second.version == version.national_version and second.national is True
+
+
+@pytest.mark.django_db
+def test_each_version_of_a_derived_procedure_keeps_its_own_flags():
+    from carebook.adaptation.selectors import amendments_with_flags
+    from carebook.manuals.selectors import render_inputs
+
+    versions = list(northshire_escalation().versions.order_by("number"))
+    for version in versions:
+        render_inputs(version)
+    for version in versions:
+        expected = (
+            amendments_with_flags(version.local_amendments, version.national_version)
+            if version.local_amendments
+            else []
+        )
+        assert render_inputs(version).amendments == expected
+    assert len({str(render_inputs(v).amendments) for v in versions}) > 1
