@@ -13,15 +13,33 @@ from wagtail.models import Site
 from carebook.manuals.selectors import organisation_of
 from carebook.manuals.views import breadcrumbs_for
 
+from .models import ChangeKind
 from .redline import redline
 from .selectors import change_notes_for_manual
 
 FEED_LENGTH = 50
 
 
+WHATS_NEW_FILTERS = {
+    "national": ("National updates", {ChangeKind.NATIONAL_UPDATE}),
+    "local": ("Local changes", {ChangeKind.NEW, ChangeKind.UPDATED, ChangeKind.WITHDRAWN}),
+}
+
+
 def whats_new(request: HttpRequest, *, manual) -> HttpResponse:
+    """Change notes by month. In a manual that follows a national base, national updates and
+    the organisation's own changes are told apart, and each can be shown on its own."""
+    from carebook.manuals.selectors import base_manual_of
+
     request.organisation = organisation_of(manual)
-    notes = list(change_notes_for_manual(manual=manual)[:500])
+    follows = base_manual_of(manual) is not None
+    show = request.GET.get("show", "")
+    notes_query = change_notes_for_manual(manual=manual)
+    if follows and show in WHATS_NEW_FILTERS:
+        notes_query = notes_query.filter(kind__in=WHATS_NEW_FILTERS[show][1])
+    else:
+        show = ""
+    notes = list(notes_query[:500])
     months = [
         (month, list(items))
         for month, items in groupby(
@@ -35,6 +53,11 @@ def whats_new(request: HttpRequest, *, manual) -> HttpResponse:
             "page": manual,
             "manual": manual,
             "months": months,
+            "organisation": request.organisation,
+            "follows": follows,
+            "show": show,
+            "filters": [("", "All changes")]
+            + [(key, label) for key, (label, _) in WHATS_NEW_FILTERS.items()],
             "breadcrumbs": breadcrumbs_for(manual, current=False) + [{"text": "What's new"}],
         },
     )

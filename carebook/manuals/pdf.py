@@ -27,10 +27,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .fields import AUDIENCE_LABELS
-from .models import GlossaryTerm, Manual, Procedure, ProcedureVersion, ProcedureWithdrawal
+from .models import Manual, Procedure, ProcedureVersion, ProcedureWithdrawal
 from .pdf_models import ManualPdf, ManualPdfStatus
 from .rendering import render_procedure
-from .selectors import chapters_of, manual_of, organisation_of, render_inputs
+from .selectors import chapters_of, glossary_for, manual_of, organisation_of, render_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -233,7 +233,9 @@ def procedure_pdf_filename(procedure: Procedure, version: ProcedureVersion) -> s
 
 
 def _live_procedures(manual: Manual) -> list[Procedure]:
-    return list(Procedure.objects.live().descendant_of(manual).order_by("path"))
+    return list(
+        Procedure.objects.live().descendant_of(manual).filter(hidden_locally=False).order_by("path")
+    )
 
 
 def _latest_versions(procedures: list[Procedure]) -> dict[int, ProcedureVersion]:
@@ -294,11 +296,9 @@ def manual_fingerprint(manual: Manual, *, today: dt.date | None = None) -> str:
         ],
         "related": related,
         "withdrawals": withdrawals,
-        "glossary": list(
-            GlossaryTerm.objects.filter(manual=manual)
-            .order_by("term", "pk")
-            .values_list("term", "abbreviations", "definition")
-        ),
+        "glossary": [
+            [entry.term, entry.abbreviations, entry.definition] for entry in glossary_for(manual)
+        ],
     }
     encoded = json.dumps(data, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()
@@ -332,7 +332,7 @@ def manual_pdf_document(manual: Manual) -> BuiltPdf:
         css_running_version=css_string(manual.title),
         manual=manual,
         chapters=chapters,
-        glossary=list(GlossaryTerm.objects.filter(manual=manual).order_by("term")),
+        glossary=glossary_for(manual),
         online_url=full_url(manual),
         procedure_count=sum(len(chapter["items"]) for chapter in chapters),
     )

@@ -72,29 +72,65 @@ def readable_manuals(
 
 
 def glossary_for(manual: Manual) -> list[GlossaryEntry]:
-    """The manual's published glossary. Terms are written only when the manual is published,
-    so the live revision (and publication time) identify them for the cache."""
-    published = manual.last_published_at.timestamp() if manual.last_published_at else 0
-    key = f"carebook:glossary:{manual.pk}:{manual.live_revision_id}:{published}"
+    """The manual's published glossary; a manual that follows a base manual inherits the base's
+    terms (its own term of the same name wins). Terms are written only when a manual is
+    published, so the live revisions identify them for the cache."""
+    base = base_manual_of(manual)
+    manuals = [manual] if base is None else [manual, base]
+    stamps = [
+        (m.pk, m.live_revision_id, m.last_published_at.timestamp() if m.last_published_at else 0)
+        for m in manuals
+    ]
+    key = "carebook:glossary:" + ":".join("-".join(map(str, stamp)) for stamp in stamps)
     entries = cache.get(key)
     if entries is None:
-        entries = _load_glossary(manual)
+        entries = _load_glossary(manuals)
         cache.set(key, entries, 60 * 60)
     return entries
 
 
-def _load_glossary(manual: Manual) -> list[GlossaryEntry]:
+def base_manual_of(manual: Manual) -> Manual | None:
+    """The base manual `manual` follows, if any. Which base a manual follows never changes, so
+    the answer is cached; a manual that follows none costs no query after the first."""
+    from carebook.adaptation.models import Subscription
+
+    key = f"carebook:base-of:{manual.pk}"
+    base_id = cache.get(key)
+    if base_id is None:
+        base_id = (
+            Subscription.objects.filter(manual=manual).values_list("base_id", flat=True).first()
+            or 0
+        )
+        cache.set(key, base_id, 24 * 60 * 60)
+    if not base_id:
+        return None
+    return Manual.objects.filter(pk=base_id).first()
+
+
+def _load_glossary(manuals: list[Manual]) -> list[GlossaryEntry]:
     from django.utils.text import slugify
 
-    return [
-        GlossaryEntry(
-            term=term.term,
-            abbreviations=tuple(term.abbreviation_list),
-            definition=term.definition,
-            anchor=f"glossary-{slugify(term.term)}",
-        )
-        for term in GlossaryTerm.objects.filter(manual=manual).order_by("term")
-    ]
+    entries: dict[str, GlossaryEntry] = {}
+    for manual in manuals:
+        for term in GlossaryTerm.objects.filter(manual=manual).order_by("term"):
+            entries.setdefault(
+                term.term.lower(),
+                GlossaryEntry(
+                    term=term.term,
+                    abbreviations=tuple(term.abbreviation_list),
+                    definition=term.definition,
+                    anchor=f"glossary-{slugify(term.term)}",
+                ),
+            )
+    return sorted(entries.values(), key=lambda entry: entry.term.lower())
+
+
+def version_text(version: ProcedureVersion) -> str:
+    """Plain text of what readers saw in `version` (a derived one: national and local text)."""
+    if version.national_version_id is None:
+        return version.text
+    local = "\n\n".join(a.get("text", "") for a in version.local_amendments)
+    return f"{version.national_version.text}\n\n{local}"
 
 
 @dataclass(frozen=True)

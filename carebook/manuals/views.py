@@ -20,6 +20,7 @@ from .selectors import (
     manual_of,
     organisation_of,
     render_inputs,
+    version_text,
 )
 
 
@@ -219,9 +220,17 @@ def procedure_preview(request: HttpRequest, *, procedure: Procedure) -> HttpResp
 def a_to_z(request: HttpRequest, *, manual: Manual) -> HttpResponse:
     """Keywords and glossary terms of a manual, each with the procedures that use them."""
     organisation = _brand(request, manual)
-    procedures = Procedure.objects.live().descendant_of(manual).order_by("title")
+    procedures = (
+        Procedure.objects.live()
+        .descendant_of(manual)
+        .filter(hidden_locally=False)
+        .order_by("title")
+    )
     latest: dict[int, ProcedureVersion] = {}
-    for version in ProcedureVersion.objects.filter(procedure__in=procedures).order_by("number"):
+    versions = ProcedureVersion.objects.filter(procedure__in=procedures).select_related(
+        "national_version"
+    )
+    for version in versions.order_by("number"):
         latest[version.procedure_id] = version
     pages = {p.pk: p for p in procedures}
     entries: dict[str, dict] = {}
@@ -232,7 +241,7 @@ def a_to_z(request: HttpRequest, *, manual: Manual) -> HttpResponse:
                 {"label": keyword, "definition": None, "anchor": None, "procedures": []},
             )
             entry["procedures"].append(pages[procedure_id])
-    texts = {pid: f"{v.title}\n{v.text}".lower() for pid, v in latest.items()}
+    texts = {pid: f"{v.title}\n{version_text(v)}".lower() for pid, v in latest.items()}
     for term in glossary_for(manual):
         entry = entries.setdefault(term.term.lower(), {"label": term.term, "procedures": []})
         entry.update(
