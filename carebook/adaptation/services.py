@@ -484,7 +484,7 @@ def apply_national_version(
             reason=reason,
             local_version=version,
         )
-        if significant and procedure.live:
+        if significant and procedure.live and not procedure.hidden_locally:
             record_change(
                 organisation=organisation,
                 manual=manual,
