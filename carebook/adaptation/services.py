@@ -560,7 +560,7 @@ def _offer_to_new_subscribers(national, national_version, at, result) -> None:
                     manual=manual,
                     procedure=page,
                     kind=ChangeKind.NEW,
-                    amendment_note=f"New national procedure: {national_version.amendment_note}",
+                    amendment_note=_new_procedure_note(national_version),
                     created_at=at,
                     local_version=page.versions.order_by("-number").first(),
                     national_version=national_version,
@@ -568,6 +568,15 @@ def _offer_to_new_subscribers(national, national_version, at, result) -> None:
                 result.added += 1
             else:
                 result.offered += 1
+
+
+def _new_procedure_note(national_version: ProcedureVersion) -> str:
+    from carebook.manuals.services import FIRST_PUBLICATION_NOTE
+
+    note = "A new national procedure, added to this manual."
+    if national_version.amendment_note != FIRST_PUBLICATION_NOTE:
+        note += f" {national_version.amendment_note}"
+    return note
 
 
 def propagate_withdrawal(*, national_procedure_id: int, at: dt.datetime | None = None) -> int:
