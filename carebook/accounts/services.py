@@ -6,8 +6,27 @@ from carebook.organisations.models import Organisation
 
 from .models import Membership, Role, User
 
+ADMINISTRATORS_GROUP = "Organisation administrators"
+
+
+def _administrators_group():
+    """Admin access only (no page rights): organisation admins manage members and settings,
+    such as which base manual to follow, in the admin."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    if created:
+        group.permissions.add(
+            Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+        )
+    return group
+
 
 def _sync_groups(*, user: User, organisation: Organisation) -> None:
+    if Membership.objects.filter(user=user, role=Role.ORGANISATION_ADMIN).exists():
+        user.groups.add(_administrators_group())
+    else:
+        user.groups.remove(*user.groups.filter(name=ADMINISTRATORS_GROUP))
     roles = set(
         Membership.objects.filter(user=user, organisation=organisation).values_list(
             "role", flat=True

@@ -16,7 +16,7 @@ from django.urls import reverse
 from carebook.accounts.models import Membership
 from carebook.manuals.models import Chapter, Manual, Procedure
 from carebook.manuals.selectors import organisation_of
-from carebook.organisations.models import Organisation
+from carebook.organisations.models import NationalUpdates, Organisation
 from carebook.organisations.selectors import editable_organisation_homes
 
 from .models import Subscription
@@ -25,16 +25,45 @@ from .services import subscribe
 
 
 def _editable_manuals(user) -> list[Manual]:
-    homes = list(editable_organisation_homes(user=user))
+    """Manuals of the organisations the user edits or administers."""
+    homes = {home.pk: home for home in editable_organisation_homes(user=user)}
+    for organisation in _admin_organisations(user):
+        home = getattr(organisation, "home_page", None)
+        if home is not None:
+            homes.setdefault(home.pk, home)
     manuals: list[Manual] = []
-    for home in homes:
+    for home in sorted(homes.values(), key=lambda page: page.path):
         manuals.extend(Manual.objects.child_of(home).order_by("title"))
     return manuals
 
 
+class NationalUpdatesForm(forms.Form):
+    organisation = forms.TypedChoiceField(coerce=int, widget=forms.HiddenInput)
+    national_updates = forms.ChoiceField(
+        label="When the publisher changes a procedure", choices=NationalUpdates.choices
+    )
+
+
 def overview(request):
     """What needs an editor's attention in the manuals they edit, and (for publishers) who
-    follows their base manuals."""
+    follows their base manuals. Organisation administrators also choose here how national
+    updates arrive."""
+    administered = {org.pk: org for org in _admin_organisations(request.user)}
+    if request.method == "POST":
+        form = NationalUpdatesForm(request.POST)
+        form.fields["organisation"].choices = [(pk, pk) for pk in administered]
+        if not form.is_valid():
+            raise PermissionDenied("You cannot change this organisation's settings.")
+        organisation = administered[form.cleaned_data["organisation"]]
+        organisation.national_updates = form.cleaned_data["national_updates"]
+        organisation.save(update_fields=["national_updates"])
+        from django.contrib import messages
+
+        messages.success(
+            request,
+            f"{organisation.name}: {organisation.get_national_updates_display().lower()}.",
+        )
+        return redirect(reverse("carebook_national_overview"))
     followed, published = [], []
     for manual in _editable_manuals(request.user):
         organisation = organisation_of(manual)
@@ -51,6 +80,14 @@ def overview(request):
                     "pending": sorted(pending, key=lambda item: item.since),
                     "offered": offered,
                     "flagged": flagged_amendments(manual),
+                    "settings_form": NationalUpdatesForm(
+                        initial={
+                            "organisation": organisation.pk,
+                            "national_updates": organisation.national_updates,
+                        }
+                    )
+                    if organisation.pk in administered
+                    else None,
                 }
             )
         elif organisation.is_publisher:

@@ -1,8 +1,14 @@
 import pytest
+from django.contrib.auth.models import Group
 
 from carebook.accounts.models import Membership, Role, User
 from carebook.accounts.selectors import organisations_for_user, roles_in
-from carebook.accounts.services import add_membership, create_user, remove_membership
+from carebook.accounts.services import (
+    ADMINISTRATORS_GROUP,
+    add_membership,
+    create_user,
+    remove_membership,
+)
 from carebook.organisations.models import OrganisationKind
 from carebook.organisations.services import provision_organisation
 
@@ -29,12 +35,24 @@ def test_every_role_can_be_held_and_editor_roles_join_the_wagtail_groups(org):
         add_membership(user=user, organisation=org, role=role)
     assert roles_in(user=user, organisation=org) == set(Role.values)
     assert len(Role.values) == 8
-    assert set(user.groups.all()) == {org.editor_group, org.approver_group}
+    administrators = Group.objects.get(name=ADMINISTRATORS_GROUP)
+    assert set(user.groups.all()) == {org.editor_group, org.approver_group, administrators}
 
     remove_membership(user=user, organisation=org, role=Role.EDITOR)
-    assert set(user.groups.all()) == {org.approver_group}
+    assert set(user.groups.all()) == {org.approver_group, administrators}
     remove_membership(user=user, organisation=org, role=Role.APPROVER)
+    assert set(user.groups.all()) == {administrators}
+    remove_membership(user=user, organisation=org, role=Role.ORGANISATION_ADMIN)
     assert not user.groups.exists()
+
+
+def test_organisation_admins_reach_the_admin_without_page_rights(client, org):
+    from carebook.organisations.selectors import pages_in_editable_organisations
+
+    user = create_user(email="admin@example.org", password=None)
+    add_membership(user=user, organisation=org, role=Role.ORGANISATION_ADMIN)
+    assert user.has_perm("wagtailadmin.access_admin")
+    assert not pages_in_editable_organisations(user=user).exists()
 
 
 def test_adding_a_membership_twice_keeps_one_row(org):

@@ -158,7 +158,6 @@ def test_only_organisation_administrators_subscribe(client, people, base, review
 
     admin = create_user(email="admin@reviewshire.example", password=None)
     add_membership(user=admin, organisation=organisation, role=Role.ORGANISATION_ADMIN)
-    add_membership(user=admin, organisation=organisation, role=Role.EDITOR)  # admin access
     client.force_login(admin)
     response = client.post(
         "/admin/national/subscribe/", {"manual": second.pk, "base": second.pk, "scope": "whole"}
@@ -174,3 +173,25 @@ def test_only_organisation_administrators_subscribe(client, people, base, review
     )
     assert response.status_code == 302
     assert Subscription.objects.filter(manual=second, base=base).exists()
+
+
+def test_organisation_admin_chooses_how_national_updates_arrive(client, people, review):
+    organisation, _ = review
+    admin = create_user(email="admin@reviewshire.example", password=None)
+    add_membership(user=admin, organisation=organisation, role=Role.ORGANISATION_ADMIN)
+    client.force_login(admin)
+    page = client.get("/admin/national/").content.decode()
+    assert "When the publisher changes a procedure" in page
+    client.post(
+        "/admin/national/", {"organisation": organisation.pk, "national_updates": "automatic"}
+    )
+    organisation.refresh_from_db()
+    assert organisation.national_updates == "automatic"
+
+    client.force_login(people["editor"])  # an editor is not an organisation admin
+    response = client.post(
+        "/admin/national/", {"organisation": organisation.pk, "national_updates": "review"}
+    )
+    assert response.status_code in (302, 403)
+    organisation.refresh_from_db()
+    assert organisation.national_updates == "automatic"
