@@ -7,16 +7,10 @@ from playwright.sync_api import expect
 
 from carebook.core.demo import DEMO_PASSWORD
 
+from .accounts import sign_in
 from .axe import assert_accessible, axe_violations
 
 pytestmark = [pytest.mark.browser]
-
-
-def sign_in(page, base_url: str, email: str, next_url: str = "") -> None:
-    page.goto(f"{base_url}/account/sign-in/" + (f"?next={next_url}" if next_url else ""))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_editor_sees_only_their_own_organisation_in_the_admin(page, live_demo):
