@@ -114,9 +114,38 @@ def _demo_server(django_db_setup, django_db_blocker):
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        server = LiveServer("localhost")
+        server = LiveServer("localhost", start=False)
+        if server.thread.connections_override:
+            server.thread = _one_request_at_a_time(server.thread)
+        server.start()
     yield server
     server.stop()
+
+
+def _one_request_at_a_time(thread):
+    """A server thread that handles one request at a time, for an in-memory SQLite database.
+
+    That database is a single connection, shared by the tests and every request thread. Two
+    requests using it at once (as the admin's background requests do while a form is posted)
+    fail with "cannot open savepoint - SQL statements in progress".
+    """
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    class OneRequestAtATime(LiveServerThread):
+        def _create_server(self, connections_override=None):
+            return WSGIServer(
+                (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+            )
+
+    single = OneRequestAtATime(
+        thread.host,
+        thread.static_handler,
+        connections_override=thread.connections_override,
+        port=thread.port,
+    )
+    single.daemon = True
+    return single
 
 
 @pytest.fixture
