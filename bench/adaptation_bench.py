@@ -75,13 +75,17 @@ def milliseconds(samples: list[float]) -> dict:
     }
 
 
-def timed(function: Callable[[], object], repeat: int) -> list[float]:
-    function()  # warm-up: imports, template and regular expression caches
-    samples = []
+def timed_pair(first: Callable[[], object], second: Callable[[], object], repeat: int):
+    """Both functions timed in turn, so that a change of load on a shared machine falls on
+    both series alike."""
+    first()
+    second()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
+        for function, times in ((first, samples[0]), (second, samples[1])):
+            start = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - start) * 1000)
     return samples
 
 
@@ -560,8 +564,7 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
     }
 
     def row(what: str, glossary: str, plain_fn, merged_fn, n=repeat):
-        plain_samples = timed(plain_fn, n)
-        merged_samples = timed(merged_fn, n)
+        plain_samples, merged_samples = timed_pair(plain_fn, merged_fn, n)
         figures = {
             "what": what,
             "glossary": glossary,
