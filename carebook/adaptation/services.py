@@ -501,6 +501,9 @@ def apply_national_version(
     """
     at = at or timezone.now()
     lookups = lookups or _Lookups()
+    settled = _settled_without_writing(procedure_id, national_version, lookups)
+    if settled is not None:
+        return settled
     with transaction.atomic():
         pin = (
             Pin.objects.select_for_update()
@@ -569,6 +572,36 @@ def apply_national_version(
             )
         _reindex(procedure, version, organisation, manual=manual)
         return "advanced"
+
+
+def _settled_without_writing(
+    procedure_id: int, national_version: ProcedureVersion, lookups: _Lookups
+) -> str | None:
+    """The outcome "up-to-date" or "pending" when it is already certain, without a transaction.
+
+    Most visits of a run repeated by the scheduler end this way. In a transaction the row lock
+    on the pin is itself a write (PostgreSQL then flushes its log at commit, and SQLite takes
+    its write lock), so answering them first keeps repeated runs cheap. A pin never moves back,
+    so one already at the version stays there; a review-first organisation keeps a significant
+    change waiting until an editor accepts it, which the locked path would not change either.
+    Anything else (a pin to move, an offer to update) goes through the locked path.
+    """
+    pin = (
+        Pin.objects.filter(procedure_id=procedure_id, live_until__isnull=True)
+        .select_related("national_version")
+        .first()
+    )
+    if pin is None:
+        return None
+    if pin.national_version.number >= national_version.number:
+        return "up-to-date"
+    place = lookups.places.get(procedure_id)
+    if place is None or place[1].national_updates == NationalUpdates.AUTOMATIC:
+        return None
+    waiting = lookups.versions_between(
+        national_version.procedure_id, pin.national_version.number, national_version.number
+    )
+    return "pending" if any(v.is_significant for v in waiting) else None
 
 
 def propagate_national_version(
