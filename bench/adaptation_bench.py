@@ -75,13 +75,17 @@ def milliseconds(samples: list[float]) -> dict:
     }
 
 
-def timed(function: Callable[[], object], repeat: int) -> list[float]:
-    function()  # warm-up: imports, template and regular expression caches
-    samples = []
+def timed_pair(first: Callable[[], object], second: Callable[[], object], repeat: int):
+    """Both functions timed in turn, so that a change of load on a shared machine falls on
+    both series alike."""
+    first()
+    second()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
+        for function, times in ((first, samples[0]), (second, samples[1])):
+            start = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - start) * 1000)
     return samples
 
 
@@ -362,7 +366,17 @@ def measure_publish(national, arguments: argparse.Namespace) -> dict:
             raise SystemExit(
                 f"The worker left {failed.task_path} {failed.status}: {failed.traceback[-1500:]}"
             )
-        result["worker"] = {"tasks": tasks, "propagations": queued, "seconds": round(worker, 1)}
+        durations = {"propagations": [], "others": []}
+        for task in DBTaskResult.objects.all():
+            kind = "propagations" if task.task_path == PROPAGATION_TASK else "others"
+            durations[kind].append((task.finished_at - task.started_at).total_seconds())
+        result["worker"] = {
+            "tasks": tasks,
+            "propagations": queued,
+            "seconds": round(worker, 1),
+            "each_propagation": [round(seconds, 1) for seconds in durations["propagations"]],
+            "others_seconds": round(sum(durations["others"]), 1),
+        }
     latest = national.versions.order_by("-number").first()
     behind = [
         page.pk
@@ -550,8 +564,7 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
     }
 
     def row(what: str, glossary: str, plain_fn, merged_fn, n=repeat):
-        plain_samples = timed(plain_fn, n)
-        merged_samples = timed(merged_fn, n)
+        plain_samples, merged_samples = timed_pair(plain_fn, merged_fn, n)
         figures = {
             "what": what,
             "glossary": glossary,
@@ -566,7 +579,7 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
 
     for name, glossary in glossaries.items():
         row(
-            "render_procedure",
+            "render_procedure alone (inputs ready)",
             name,
             lambda glossary=glossary: render_procedure(
                 version=plain, organisation=publisher, glossary=glossary, glossary_href=href
@@ -581,8 +594,11 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
             ),
         )
     for name, glossary in glossaries.items():
+        # The first view of a version: nothing cached yet (for a derived version, its
+        # amendments' flags and redlines are worked out here).
 
         def plain_full(glossary=glossary):
+            cache.clear()
             plain_inputs = render_inputs(plain)
             return render_procedure(
                 version=plain_inputs.version,
@@ -593,6 +609,7 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
             )
 
         def merged_full(glossary=glossary):
+            cache.clear()
             merged_inputs = render_inputs(derived)
             return render_procedure(
                 version=merged_inputs.version,
@@ -603,7 +620,8 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
                 national=merged_inputs.national,
             )
 
-        row("render_inputs + render_procedure", name, plain_full, merged_full)
+        what = "first view: render_inputs + render_procedure, cache empty"
+        row(what, name, plain_full, merged_full)
 
     def plain_cached():
         plain_inputs = render_inputs(plain)
@@ -626,7 +644,8 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
         )
 
     cache.clear()
-    row("render_inputs + render_procedure_cached (warm)", "national", plain_cached, merged_cached)
+    what = "later views: render_inputs + render_procedure_cached"
+    row(what, "national", plain_cached, merged_cached)
 
     client = Client(HTTP_HOST=HOST)
     for url in (national.url, local.url):
@@ -693,7 +712,9 @@ def print_tables(reports: list[dict], arguments: argparse.Namespace) -> None:
         print(
             f"\n{report['engine']}: db_worker --batch ran the {worker['tasks']} queued tasks "
             f"({worker['propagations']} propagations, the rest Wagtail's index updates) "
-            f"in {worker['seconds']} s"
+            f"in {worker['seconds']} s: propagations "
+            f"{', '.join(str(seconds) for seconds in worker['each_propagation'])} s, "
+            f"Wagtail's tasks {worker['others_seconds']} s in all"
         )
     print()
     print(f"2. Propagation (propagate_national_version), {arguments.repeat} national versions")

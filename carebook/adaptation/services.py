@@ -25,7 +25,7 @@ from carebook.manuals.models import (
 )
 from carebook.manuals.rendering import clean_html, html_to_text
 from carebook.manuals.selectors import manual_of, organisation_of
-from carebook.organisations.models import NationalUpdates
+from carebook.organisations.models import NationalUpdates, Organisation, OrganisationHomePage
 
 from .models import Pin, PinReason, Subscription
 from .selectors import is_base_manual
@@ -182,11 +182,13 @@ def _derive_procedure(
 # Local versions
 
 
-def _related_local_ids(procedure: Procedure, national: ProcedureVersion) -> list[int]:
+def _related_local_ids(
+    procedure: Procedure, national: ProcedureVersion, manual: Manual | None = None
+) -> list[int]:
     """The national version's related procedures, as this manual's own derived pages."""
     if not national.related_ids:
         return []
-    manual = manual_of(procedure)
+    manual = manual or manual_of(procedure)
     mapping = dict(
         Procedure.objects.descendant_of(manual)
         .filter(derived_from_id__in=national.related_ids)
@@ -205,17 +207,19 @@ def _write_local_version(
     at: dt.datetime,
     user=None,
     revision=None,
+    number: int | None = None,
+    manual: Manual | None = None,
 ) -> ProcedureVersion:
-    """The next version of a derived procedure: a pin and local amendments, no national text."""
-    last = (
-        ProcedureVersion.objects.select_for_update()
-        .filter(procedure=procedure)
-        .order_by("-number")
-        .first()
-    )
+    """The next version of a derived procedure: a pin and local amendments, no national text.
+
+    `number` is given by a caller that has already locked and read the last version.
+    """
+    if number is None:
+        last = _last_version_locked(procedure)
+        number = last.number + 1 if last else 1
     version = ProcedureVersion.objects.create(
         procedure=procedure,
-        number=last.number + 1 if last else 1,
+        number=number,
         title=national.title,
         summary=national.summary,
         sections=[],
@@ -223,7 +227,7 @@ def _write_local_version(
         keywords=list(national.keywords),
         audience=list(national.audience),
         legislation=list(national.legislation),
-        related_ids=_related_local_ids(procedure, national),
+        related_ids=_related_local_ids(procedure, national, manual),
         owner=national.owner,
         review_date=national.review_date,
         requires_acknowledgement=national.requires_acknowledgement,
@@ -240,6 +244,15 @@ def _write_local_version(
         Procedure.objects.filter(pk=procedure.pk).update(title=national.title)
         procedure.title = national.title
     return version
+
+
+def _last_version_locked(procedure: Procedure) -> ProcedureVersion | None:
+    return (
+        ProcedureVersion.objects.select_for_update()
+        .filter(procedure=procedure)
+        .order_by("-number")
+        .first()
+    )
 
 
 def amendments_from_page(procedure: Procedure, organisation, confirmed_version_id: int) -> list:
@@ -391,6 +404,10 @@ def _national_notes(national_id: int, after: ProcedureVersion | None, upto: Proc
         number__gt=after.number if after else 0,
         number__lte=upto.number,
     ).order_by("number")
+    return _notes_of(versions, upto)
+
+
+def _notes_of(versions, upto: ProcedureVersion) -> str:
     notes = [v.amendment_note for v in versions if v.is_significant] or [upto.amendment_note]
     return " ".join(notes)
 
@@ -421,15 +438,72 @@ class PropagationResult:
     details: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Lookups:
+    """What one propagation run reads once for all its subscribers instead of once for each.
+
+    `places` holds the manual and organisation of each derived procedure (a procedure not in it
+    is looked up as usual), read when the run starts; `versions_between` remembers the national
+    versions between a pin and the new version, which never change.
+    """
+
+    places: dict[int, tuple[Manual, Organisation]] = field(default_factory=dict)
+    between: dict[tuple[int, int, int], list[ProcedureVersion]] = field(default_factory=dict)
+
+    def versions_between(self, national_id: int, after: int, upto: int) -> list[ProcedureVersion]:
+        key = (national_id, after, upto)
+        if key not in self.between:
+            self.between[key] = list(
+                ProcedureVersion.objects.filter(
+                    procedure_id=national_id, number__gt=after, number__lte=upto
+                ).order_by("number")
+            )
+        return self.between[key]
+
+
+def _places_of(paths: dict[int, str]) -> dict[int, tuple[Manual, Organisation]]:
+    """The manual and organisation of each page (by id and tree path), in two queries."""
+    steplen = Procedure.steplen
+
+    def ancestors(path: str) -> list[str]:
+        return [path[:end] for end in range(steplen, len(path), steplen)]
+
+    wanted = {ancestor for path in paths.values() for ancestor in ancestors(path)}
+    manuals = {manual.path: manual for manual in Manual.objects.filter(path__in=wanted)}
+    organisations = {
+        home.path: home.organisation
+        for home in OrganisationHomePage.objects.filter(path__in=wanted).select_related(
+            "organisation"
+        )
+    }
+    places = {}
+    for pk, path in paths.items():
+        # The shallowest manual above the page, as manual_of finds it.
+        manual = next((manuals[a] for a in ancestors(path) if a in manuals), None)
+        organisation = next((organisations[a] for a in ancestors(path) if a in organisations), None)
+        if manual is not None and organisation is not None:
+            places[pk] = (manual, organisation)
+    return places
+
+
 def apply_national_version(
-    *, procedure_id: int, national_version: ProcedureVersion, at: dt.datetime | None = None
+    *,
+    procedure_id: int,
+    national_version: ProcedureVersion,
+    at: dt.datetime | None = None,
+    lookups: _Lookups | None = None,
 ) -> str:
     """Bring one derived procedure up to `national_version`, in one transaction.
 
     Returns "advanced", "pending" (a review-first organisation must accept it) or "up-to-date"
-    (already there: running propagation again changes nothing).
+    (already there: running propagation again changes nothing). `lookups` is shared by the
+    calls of one propagation run.
     """
     at = at or timezone.now()
+    lookups = lookups or _Lookups()
+    settled = _settled_without_writing(procedure_id, national_version, lookups)
+    if settled is not None:
+        return settled
     with transaction.atomic():
         pin = (
             Pin.objects.select_for_update()
@@ -447,15 +521,15 @@ def apply_national_version(
             return "pending"
         if pin.national_version.number >= national_version.number:
             return "up-to-date"
-        procedure = Procedure.objects.get(pk=procedure_id)
-        manual = manual_of(procedure)
-        organisation = organisation_of(manual)
-        waiting = list(
-            ProcedureVersion.objects.filter(
-                procedure_id=national_version.procedure_id,
-                number__gt=pin.national_version.number,
-                number__lte=national_version.number,
-            )
+        procedure = None
+        place = lookups.places.get(procedure_id)
+        if place is None:
+            procedure = Procedure.objects.get(pk=procedure_id)
+            manual = manual_of(procedure)
+            place = (manual, organisation_of(manual))
+        manual, organisation = place
+        waiting = lookups.versions_between(
+            national_version.procedure_id, pin.national_version.number, national_version.number
         )
         significant = any(v.is_significant for v in waiting)
         if organisation.national_updates == NationalUpdates.AUTOMATIC:
@@ -464,10 +538,9 @@ def apply_national_version(
             reason = PinReason.MINOR
         else:
             return "pending"
-        last = procedure.versions.order_by("-number").first()
-        notes = _national_notes(
-            national_version.procedure_id, pin.national_version, national_version
-        )
+        procedure = procedure or Procedure.objects.get(pk=procedure_id)
+        last = _last_version_locked(procedure)
+        notes = _notes_of(waiting, national_version)
         version = _write_local_version(
             procedure=procedure,
             national=national_version,
@@ -475,6 +548,8 @@ def apply_national_version(
             note=f"National update: {notes}",
             significance=Significance.SIGNIFICANT if significant else Significance.MINOR,
             at=at,
+            number=last.number + 1 if last else 1,
+            manual=manual,
         )
         Pin.objects.filter(pk=pin.pk).update(live_until=at)
         Pin.objects.create(
@@ -499,20 +574,55 @@ def apply_national_version(
         return "advanced"
 
 
+def _settled_without_writing(
+    procedure_id: int, national_version: ProcedureVersion, lookups: _Lookups
+) -> str | None:
+    """The outcome "up-to-date" or "pending" when it is already certain, without a transaction.
+
+    Most visits of a run repeated by the scheduler end this way. In a transaction the row lock
+    on the pin is itself a write (PostgreSQL then flushes its log at commit, and SQLite takes
+    its write lock), so answering them first keeps repeated runs cheap. A pin never moves back,
+    so one already at the version stays there; a review-first organisation keeps a significant
+    change waiting until an editor accepts it, which the locked path would not change either.
+    Anything else (a pin to move, an offer to update) goes through the locked path.
+    """
+    pin = (
+        Pin.objects.filter(procedure_id=procedure_id, live_until__isnull=True)
+        .select_related("national_version")
+        .first()
+    )
+    if pin is None:
+        return None
+    if pin.national_version.number >= national_version.number:
+        return "up-to-date"
+    place = lookups.places.get(procedure_id)
+    if place is None or place[1].national_updates == NationalUpdates.AUTOMATIC:
+        return None
+    waiting = lookups.versions_between(
+        national_version.procedure_id, pin.national_version.number, national_version.number
+    )
+    return "pending" if any(v.is_significant for v in waiting) else None
+
+
 def propagate_national_version(
     *, national_version_id: int, at: dt.datetime | None = None
 ) -> PropagationResult:
-    """Visit every subscriber of a just-published national version (the background task)."""
+    """Visit every subscriber of a just-published national version (the background task).
+
+    Each subscriber is brought up to date in its own transaction; the manuals and
+    organisations of all of them (with each organisation's national updates setting) are read
+    once, when the run starts.
+    """
     national_version = ProcedureVersion.objects.select_related("procedure").get(
         pk=national_version_id
     )
     national = national_version.procedure
     result = PropagationResult()
-    for procedure_id in Procedure.objects.filter(derived_from=national).values_list(
-        "pk", flat=True
-    ):
+    paths = dict(Procedure.objects.filter(derived_from=national).values_list("pk", "path"))
+    lookups = _Lookups(places=_places_of(paths))
+    for procedure_id in paths:
         outcome = apply_national_version(
-            procedure_id=procedure_id, national_version=national_version, at=at
+            procedure_id=procedure_id, national_version=national_version, at=at, lookups=lookups
         )
         if outcome == "advanced":
             result.advanced += 1
