@@ -120,6 +120,22 @@ def _demo_server(django_db_setup, django_db_blocker):
         server.start()
     yield server
     server.stop()
+    with django_db_blocker.unblock():
+        _close_other_sessions()
+
+
+def _close_other_sessions() -> None:
+    """End any connection a request thread of the live server still holds, so that the test
+    database can be dropped at the end of the session (PostgreSQL refuses while one is open)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def _one_request_at_a_time(thread):
