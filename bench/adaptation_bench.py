@@ -14,7 +14,8 @@ measures the three requirements of national updates:
 2. Propagation (`propagate_national_version`, what the worker runs) to every subscriber, once
    with every subscribing organisation applying national updates automatically and once with
    every one reviewing them first; each followed by a second run of the same version, which
-   must change nothing.
+   must change nothing. Then the scheduler's job that passes on every national version
+   (`catch_up`), with changes pending, being applied, and all up to date.
 3. Rendering a derived procedure with local amendments against the same national version
    rendered plain, with and without the glossary, and the two procedure pages through Django's
    test client.
