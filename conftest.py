@@ -139,29 +139,47 @@ def _close_other_sessions() -> None:
 
 
 def _one_request_at_a_time(thread):
-    """A server thread that handles one request at a time, for an in-memory SQLite database.
+    """The server thread again, with its requests run one at a time (for in-memory SQLite).
 
     That database is a single connection, shared by the tests and every request thread. Two
     requests using it at once (as the admin's background requests do while a form is posted)
-    fail with "cannot open savepoint - SQL statements in progress".
+    fail with "cannot open savepoint - SQL statements in progress". Connections are still
+    accepted in parallel: a browser's idle preconnected socket must not hold up the others.
     """
-    from django.core.servers.basehttp import WSGIServer
-    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+    import threading
 
-    class OneRequestAtATime(LiveServerThread):
-        def _create_server(self, connections_override=None):
-            return WSGIServer(
-                (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
-            )
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
 
-    single = OneRequestAtATime(
+    lock = threading.Lock()
+
+    def one_at_a_time(application):
+        def run(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return run
+
+    class Server(ThreadedWSGIServer):
+        def set_app(self, application):
+            super().set_app(one_at_a_time(application))
+
+    class Thread(LiveServerThread):
+        server_class = Server
+
+    serialised = Thread(
         thread.host,
         thread.static_handler,
         connections_override=thread.connections_override,
         port=thread.port,
     )
-    single.daemon = True
-    return single
+    serialised.daemon = True
+    return serialised
 
 
 @pytest.fixture
