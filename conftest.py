@@ -66,7 +66,30 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
-            teardown_databases(config, verbosity=verbosity)
+            if connection_vendor() == "postgresql":
+                _drop_postgresql_test_databases(config)
+            else:
+                teardown_databases(config, verbosity=verbosity)
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def _drop_postgresql_test_databases(config) -> None:
+    """Drop with FORCE: a live server's request thread may still hold a session at the end."""
+    for connection, old_name, destroy in config:
+        if not destroy:
+            continue
+        test_name = connection.settings_dict["NAME"]
+        connection.close()
+        connection.settings_dict["NAME"] = old_name
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(
+                f"DROP DATABASE IF EXISTS {connection.ops.quote_name(test_name)} WITH (FORCE)"
+            )
 
 
 @pytest.fixture(autouse=True)
@@ -120,22 +143,6 @@ def _demo_server(django_db_setup, django_db_blocker):
         server.start()
     yield server
     server.stop()
-    with django_db_blocker.unblock():
-        _close_other_sessions()
-
-
-def _close_other_sessions() -> None:
-    """End any connection a request thread of the live server still holds, so that the test
-    database can be dropped at the end of the session (PostgreSQL refuses while one is open)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 def _one_request_at_a_time(thread):
