@@ -28,7 +28,7 @@ from carebook.manuals.selectors import manual_of, organisation_of
 from carebook.organisations.models import NationalUpdates, Organisation, OrganisationHomePage
 
 from .models import Pin, PinReason, Subscription
-from .selectors import is_base_manual
+from .selectors import amendments_with_flags, is_base_manual
 
 # ---------------------------------------------------------------------------------------------
 # Subscribing
@@ -238,6 +238,7 @@ def _write_local_version(
         revision=revision,
         national_version=national,
         local_amendments=amendments,
+        amendment_flags=amendments_with_flags(amendments, national),
     )
     if procedure.title != national.title:
         # The page title is what menus and breadcrumbs show; it follows the pinned version.

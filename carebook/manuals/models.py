@@ -343,6 +343,10 @@ class ProcedureVersion(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     local_amendments = models.JSONField(default=list)
+    # The local amendments as the render function takes them (flags and anchor redlines),
+    # worked out when the version is written: they depend only on versions, which never change.
+    # None for versions written before this was stored; those are worked out when first read.
+    amendment_flags = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["procedure", "number"]

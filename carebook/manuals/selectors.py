@@ -164,14 +164,17 @@ def _flagged_amendments(version: ProcedureVersion) -> list[dict]:
     """The local amendments of a derived version, with their flags and redlines.
 
     They depend only on versions, which never change (the derived version, the national version
-    it is pinned to and the ones its amendments were confirmed against), so a saved version's
-    are worked out once and cached: otherwise every view of a derived page would pay a query
-    and a word diff of each changed national section.
+    it is pinned to and the ones its amendments were confirmed against), so they are worked out
+    once, when the version is written, and stored with it: otherwise every view of a derived
+    page would pay a query and a word diff of each changed national section. A version written
+    before they were stored has them worked out on first reading and cached.
     """
     from carebook.adaptation.selectors import amendments_with_flags
 
     if not version.local_amendments:
         return []
+    if version.amendment_flags is not None:
+        return version.amendment_flags
     if version.pk is None:
         return amendments_with_flags(version.local_amendments, version.national_version)
     # Not the id alone: a database that rolls back can hand the same id to another version.

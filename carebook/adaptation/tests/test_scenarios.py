@@ -205,6 +205,28 @@ def test_anchor_changed_is_flagged_until_republished(automatic, national):
     assert flagged_amendments(manual) == []
 
 
+def test_flags_and_redlines_are_stored_when_the_version_is_written(
+    automatic, national, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from carebook.manuals.selectors import render_inputs
+
+    _, manual = automatic
+    page = derived(manual, national)
+    publish_local(page, amendments=[amendment("after", STEPS, "Ring the local office.")])
+    publish_national(national, sections=national_sections("<p>Call the police first.</p>"))
+    version = ProcedureVersion.objects.get(pk=latest_version(page).pk)
+    [stored] = version.amendment_flags
+    assert stored["flags"] == ["anchor-changed"]
+    assert "<ins>" in stored["anchor_redline"] and "police" in stored["anchor_redline"]
+    cache.clear()
+    # The first reading of the version needs no query or word diff of its own.
+    with django_assert_num_queries(1):  # the national version it is pinned to
+        inputs = render_inputs(version)
+    assert inputs.amendments == version.amendment_flags
+
+
 def test_anchor_vanished_is_shown_at_the_end_flagged_until_reanchored(automatic, national):
     _, manual = automatic
     page = derived(manual, national)
