@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "carebook.adaptation",
     "carebook.changes",
     "carebook.search",
+    "carebook.audits",
     "carebook.design_system",
     "carebook.core",
     "wagtail.contrib.settings",
