@@ -16,6 +16,7 @@ DEMO_STEPS = [
     "carebook.accounts.demo",
     "carebook.manuals.demo",
     "carebook.adaptation.demo",
+    "carebook.audits.demo",
 ]
 
 

@@ -15,6 +15,7 @@ PLATFORM_ONLY_ADMIN_PREFIXES = (
     "/admin/redirects/",
     "/admin/locales/",
     "/admin/organisations/",
+    "/admin/frameworks/",
 )
 
 

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "carebook.adaptation",
     "carebook.changes",
     "carebook.search",
+    "carebook.audits",
     "carebook.design_system",
     "carebook.core",
     "wagtail.contrib.settings",
@@ -131,6 +132,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = ENV.media_root
 # Private files (built manual PDFs), served only through views that check who may read them.
 CAREBOOK_PRIVATE_ROOT = ENV.private_root
+# The built-in self-audit frameworks (FRAMEWORK_FORMAT.md), loaded by load_builtin_frameworks.
+CAREBOOK_FRAMEWORKS_DIR = BASE_DIR / "frameworks"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
