@@ -537,6 +537,7 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
     from django.core.cache import cache
     from django.test import Client
 
+    from carebook.manuals.models import ProcedureVersion
     from carebook.manuals.rendering import render_procedure, render_procedure_cached
     from carebook.manuals.selectors import (
         glossary_for,
@@ -578,6 +579,45 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
         result["rows"].append(figures)
         print(f"[render] {figures}", file=sys.stderr, flush=True)
 
+    # The same text as a plain procedure: the merged page's sections (national and local) as
+    # the sections of one unsaved plain version, which is what the target compares against.
+    merged_sections = render_procedure(
+        version=inputs.version, amendments=inputs.amendments, organisation=subscriber, national=True
+    ).sections
+    same_text = ProcedureVersion(
+        procedure=plain.procedure,
+        number=plain.number,
+        title=plain.title,
+        summary=plain.summary,
+        scope_html=plain.scope_html,
+        sections=[
+            {
+                "id": section.section_id or section.anchor,
+                "heading": section.heading,
+                "anchor": section.anchor,
+                "html": section.html,
+                "text": section.text,
+            }
+            for section in merged_sections
+        ],
+    )
+    result["same_text_sections"] = len(same_text.sections)
+    for name, glossary in glossaries.items():
+        row(
+            "render_procedure, plain with the same text",
+            name,
+            lambda glossary=glossary: render_procedure(
+                version=same_text, organisation=publisher, glossary=glossary, glossary_href=href
+            ),
+            lambda glossary=glossary: render_procedure(
+                version=inputs.version,
+                amendments=inputs.amendments,
+                organisation=subscriber,
+                glossary=glossary,
+                glossary_href=href,
+                national=True,
+            ),
+        )
     for name, glossary in glossaries.items():
         row(
             "render_procedure alone (inputs ready)",

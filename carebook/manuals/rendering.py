@@ -214,7 +214,8 @@ def link_glossary_terms(
 
 
 def _amendment_section(amendment: dict, flags: list[str]) -> RenderedSection:
-    flags = list(dict.fromkeys([*amendment.get("flags", []), *flags]))
+    own = amendment.get("flags") or []
+    flags = list(dict.fromkeys([*own, *flags])) if flags else list(own)
     return RenderedSection(
         origin="local",
         anchor=f"local-{amendment['id']}",
@@ -239,27 +240,28 @@ def merge_amendments(sections: list[RenderedSection], amendments) -> list[Render
     """
     if not amendments:
         return sections
-    by_anchor: dict[str, list[dict]] = {}
-    at_end: list[RenderedSection] = []
     present = {section.section_id for section in sections}
+    # position -> anchor section id -> the amendments placed there, in their order.
+    placed: dict[str, dict[str, list[RenderedSection]]] = {"before": {}, "replace": {}, "after": {}}
+    at_end: list[RenderedSection] = []
     for amendment in amendments:
+        position = amendment["position"]
         anchor = amendment.get("anchor_section_id") or ""
-        if amendment["position"] == "end":
+        if position == "end" or position not in placed:
             at_end.append(_amendment_section(amendment, []))
         elif anchor in present:
-            by_anchor.setdefault(anchor, []).append(amendment)
+            placed[position].setdefault(anchor, []).append(_amendment_section(amendment, []))
         else:
             at_end.append(_amendment_section(amendment, ["anchor-vanished"]))
+    before, replace, after = placed["before"], placed["replace"], placed["after"]
     merged: list[RenderedSection] = []
     for section in sections:
-        attached = by_anchor.get(section.section_id, [])
-        merged.extend(_amendment_section(a, []) for a in attached if a["position"] == "before")
-        replacing = [a for a in attached if a["position"] == "replace"]
-        if replacing:
-            merged.extend(_amendment_section(a, []) for a in replacing)
-        else:
-            merged.append(section)
-        merged.extend(_amendment_section(a, []) for a in attached if a["position"] == "after")
+        key = section.section_id
+        if key in before:
+            merged += before[key]
+        merged += replace.get(key) or [section]
+        if key in after:
+            merged += after[key]
     return merged + at_end
 
 
