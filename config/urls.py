@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("", include("carebook.core.urls")),
     path("account/", include("carebook.accounts.urls")),
+    path("audits/", include("carebook.audits.urls_audits")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("carebook.organisations.urls")),
