@@ -274,8 +274,10 @@ def _start(participant: Participant) -> None:
 def _response_for_update(*, participant: Participant, item: Item) -> Response:
     if item.framework_version_id != participant.audit.framework_version_id:
         raise AuditError("That item is not part of this audit's framework.")
+    # Made by adding evidence before any answer: version 0, as "no answer saved yet", so that
+    # evidence added meanwhile never makes someone's first answer look out of date.
     response, _ = Response.objects.select_for_update().get_or_create(
-        participant=participant, item=item
+        participant=participant, item=item, defaults={"version": 0}
     )
     return response
 
