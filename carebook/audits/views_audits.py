@@ -471,7 +471,7 @@ def return_item(
             "evidence": evidence,
             "rating_options": _rating_options(form, item),
             "conflict": conflict,
-            "conflict_rows": _conflict_rows(conflict, form, levels) if conflict else None,
+            "conflict_rows": _conflict_rows(conflict, form, levels) if status == 409 else None,
             "personal_data": personal_data,
             "breadcrumbs": _return_crumbs(
                 participant,

@@ -337,3 +337,29 @@ def test_the_return_can_be_marked_ready_only_when_complete(client, contributor, 
     client.post(f"/audits/{audit.pk}/returns/{police.pk}/ready/")
     police.refresh_from_db()
     assert police.status == "ready_for_sign_off"
+
+
+def test_a_web_address_with_personal_data_needs_a_second_press(
+    client, contributor, evidence_url, police
+):
+    data = {
+        "action": "link",
+        "link-url": "https://example.org/case",
+        "link-title": "Case of Jane Smith (3/4/2015)",
+    }
+    page = client.post(evidence_url, data).content.decode()
+    assert "Check for personal data" in page and "a name with a date of birth" in page
+    assert "Jane Smith (3/4/2015)" in page  # still in the form, to change or confirm
+    assert not Evidence.objects.filter(response__participant=police).exists()
+    client.post(evidence_url, {**data, "link-confirm_personal_data": "on"})
+    evidence = Evidence.objects.get(response__participant=police)
+    assert PersonalDataWarning.objects.get(response=evidence.response).findings[0]["field"] == (
+        "title"
+    )
+
+
+def test_the_audits_home_shows_the_leads_audits_with_their_submissions(client, lead, audit):
+    client.force_login(lead)
+    page = client.get("/audits/").content.decode()
+    assert "Audits you lead" in page and "Test audit 2026" in page and "0 of 2" in page
+    assert "Start an audit" in page
