@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("carebook.core.urls")),
     path("account/", include("carebook.accounts.urls")),
     path("audits/", include("carebook.audits.urls")),
+    path("audits/", include("carebook.audits.urls_audits")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("carebook.organisations.urls")),

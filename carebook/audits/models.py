@@ -170,3 +170,200 @@ class LevelDescriptor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.ref} at {self.level.value}"
+
+
+# Audit cycles and returns ------------------------------------------------------------------
+
+
+class AuditStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    MODERATION = "moderation", "Moderation"
+    REPORT_PUBLISHED = "report_published", "Report published"
+    CLOSED = "closed", "Closed"
+
+
+class Audit(models.Model):
+    """One cycle of self-audit run by a lead organisation on one framework version.
+
+    Pointing at a framework version makes that version "in use", and so immutable
+    (`selectors.framework_version_in_use`); PROTECT keeps it from being deleted under the audit.
+    """
+
+    lead_organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="led_audits"
+    )
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="audits"
+    )
+    title = models.CharField(max_length=LABEL_LENGTH)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=AuditStatus.choices, default=AuditStatus.DRAFT)
+    # The cycle this one was carried forward from: answers and evidence by item ref, and later
+    # the cycle-to-cycle comparison.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ParticipantStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    IN_PROGRESS = "in_progress", "In progress"
+    READY_FOR_SIGN_OFF = "ready_for_sign_off", "Ready for sign-off"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Participant(models.Model):
+    """An organisation taking part in an audit; its answers are its return."""
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="audit_returns"
+    )
+    status = models.CharField(
+        max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.INVITED
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    ready_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["audit", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "organisation"], name="audits_one_return_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.audit}"
+
+
+class Response(models.Model):
+    """A participant's answer to one item: a self rating (or not applicable, with a reason),
+    narrative, evidence and sufficiency.
+
+    `version` goes up by one on every save: a save made from an older version is refused
+    (`services.save_response`), so that two people editing at once never overwrite each other.
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="responses")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="responses")
+    rating = models.ForeignKey(
+        ScaleLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    not_applicable = models.BooleanField(default=False)
+    not_applicable_reason = models.TextField(blank=True)
+    narrative = models.TextField(blank=True)
+    sufficiency = models.TextField(blank=True, help_text="How do we know?")
+    # Copied from the previous cycle and not yet confirmed or changed by the participant.
+    carried_forward = models.BooleanField(default=False)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["participant", "item__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "item"], name="audits_one_response_per_item"
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(not_applicable=True) & models.Q(rating__isnull=False)),
+                name="audits_response_rating_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant.organisation} on {self.item.ref}"
+
+    @property
+    def is_answered(self) -> bool:
+        """Rated or not applicable, and confirmed in this cycle."""
+        return (self.rating_id is not None or self.not_applicable) and not self.carried_forward
+
+
+class EvidenceKind(models.TextChoices):
+    PROCEDURE = "procedure", "Procedure"
+    LINK = "link", "Web address"
+    FILE = "file", "File"
+
+
+class Evidence(models.Model):
+    """One piece of evidence for a response: a procedure, a web address or a private file.
+
+    Files live under settings.CAREBOOK_PRIVATE_ROOT (never under MEDIA_ROOT) and are served only
+    by the download view, to the people who may see the response.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=LABEL_LENGTH)
+    procedure = models.ForeignKey(
+        "manuals.Procedure", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    url = models.URLField(max_length=2000, blank=True)
+    # Relative to the private evidence folder; a random name, never the uploaded one.
+    stored_name = models.CharField(max_length=100, blank=True)
+    file_name = models.CharField(max_length=LABEL_LENGTH, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    carried_forward = models.BooleanField(default=False)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["response", "added_at", "pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PersonalDataWarning(models.Model):
+    """A likely-personal-data warning that someone saw and confirmed before saving.
+
+    Holds what kinds of thing were found and where, never the text that matched.
+    """
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="personal_data_warnings"
+    )
+    # [{"field": "narrative", "kind": "nhs_number", "label": "an NHS number", "count": 1}, ...]
+    findings = models.JSONField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at"]
+
+    def __str__(self) -> str:
+        return f"Personal data warning on {self.response}"

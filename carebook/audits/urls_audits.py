@@ -1,0 +1,25 @@
+"""/audits/: audit cycles and returns (the self-audit area for signed-in users)."""
+
+from django.urls import path
+
+from . import views_audits as views
+
+app_name = "audit_cycles"
+
+RETURN = "<int:audit_id>/returns/<int:participant_id>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.audit_create, name="create"),
+    path("<int:audit_id>/", views.audit_detail, name="audit"),
+    path("<int:audit_id>/invite/", views.audit_invite, name="invite"),
+    path("<int:audit_id>/open/", views.audit_open, name="open"),
+    path(RETURN, views.return_tasks, name="return"),
+    path(f"{RETURN}ready/", views.return_ready, name="ready"),
+    path(f"{RETURN}sign-off/", views.return_sign_off, name="sign-off"),
+    path(f"{RETURN}send-back/", views.return_send_back, name="send-back"),
+    path(f"{RETURN}sections/<int:section_id>/", views.return_section, name="section"),
+    path(f"{RETURN}items/<int:item_id>/", views.return_item, name="item"),
+    path(f"{RETURN}items/<int:item_id>/evidence/", views.return_evidence, name="evidence"),
+    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
+]
