@@ -68,18 +68,18 @@ def manual_context(*, request: HttpRequest, manual: Manual) -> dict:
         "manual": manual,
         "chapters": chapters,
         "recent": recent[:5],
-        "breadcrumbs": breadcrumbs_for(manual),
+        "breadcrumbs": breadcrumbs_for(manual, ancestors=ancestors_for_request(request, manual)),
     }
 
 
 def chapter_context(*, request: HttpRequest, chapter) -> dict:
-    manual = manual_of(chapter)
+    manual = manual_for_request(request, chapter)
     organisation = _brand(request, manual)
     return {
         "organisation": organisation,
         "manual": manual,
         "procedures": listed_procedures(chapter),
-        "breadcrumbs": breadcrumbs_for(chapter),
+        "breadcrumbs": breadcrumbs_for(chapter, ancestors=ancestors_for_request(request, chapter)),
     }
 
 
@@ -146,12 +146,16 @@ def procedure_main(
     """
     glossary = glossary_for(manual)
     glossary_href = f"{manual.url}a-z/"
-    related = [
-        {"title": page.title, "href": page.get_url(request)}
-        for page in Page.objects.live()
-        .filter(pk__in=version.related_ids, procedure__hidden_locally=False)
-        .order_by("title")
-    ]
+    related = (
+        [
+            {"title": page.title, "href": page.get_url(request)}
+            for page in Page.objects.live()
+            .filter(pk__in=version.related_ids, procedure__hidden_locally=False)
+            .order_by("title")
+        ]
+        if version.related_ids
+        else []
+    )
     national_version = inputs.version if inputs.national and version.national_version_id else None
     context = {
         "chapter_title": chapter.title,
