@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from carebook.accounts.models import Role
 from carebook.accounts.services import add_membership, create_user
@@ -115,3 +116,11 @@ def test_a_hidden_procedure_is_not_served_from_the_cache(client, procedure):
     response = client.get(procedure.url)
     assert response.status_code == 404
     assert "We use our own." in response.content.decode()
+
+
+def test_wagtail_privacy_settings_on_an_ancestor_still_apply(client, manual, procedure):
+    page(client, procedure.url)  # now in the cache
+    PageViewRestriction.objects.create(page=manual, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(procedure.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/sign-in/")
