@@ -143,11 +143,10 @@ class RoutedPageMixin:
 @dataclass(frozen=True)
 class PathPages:
     """The pages the route read for a request: `pages` from the organisation's home page down
-    to `page` (each as its own type), found under the platform home page `home`."""
+    to `page`, each as its own type."""
 
     page: Page
     pages: list[Page]
-    home: Page
 
     def of_type(self, model) -> Page | None:
         return next((p for p in self.pages if isinstance(p, model)), None)
@@ -203,7 +202,7 @@ class PlatformHomePage(Page):
             raise Http404
         pages = [_as_specific(row) for row in below]
         page = pages[-1]
-        request.path_pages = PathPages(page=page, pages=pages, home=self)
+        request.path_pages = PathPages(page=page, pages=pages)
         # Every ancestor of the page, for its view restrictions (see RoutedPageMixin).
         page.routed_ancestors = [
             *(row for row in rows if row.depth < self.depth),
