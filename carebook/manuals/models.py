@@ -14,6 +14,7 @@ from wagtail.url_routing import RouteResult
 
 from carebook.adaptation.panels import NationalStatusPanel
 from carebook.core.slugs import validate_not_reserved
+from carebook.organisations.models import RoutedPageMixin
 
 from .blocks import GuidanceLinkBlock, LocalAmendmentBlock, SectionBlock
 from .fields import AUDIENCES, ChoiceListField
@@ -46,7 +47,7 @@ class ReservedSlugMixin:
             raise ValidationError({"slug": error.messages}) from error
 
 
-class Manual(ReservedSlugMixin, RoutablePageMixin, Page):
+class Manual(ReservedSlugMixin, RoutedPageMixin, RoutablePageMixin, Page):
     summary = models.TextField(
         blank=True, help_text="One or two sentences: what this manual covers."
     )
@@ -123,7 +124,7 @@ class GlossaryTerm(Orderable):
         return [part.strip() for part in self.abbreviations.split(",") if part.strip()]
 
 
-class Chapter(ReservedSlugMixin, Page):
+class Chapter(ReservedSlugMixin, RoutedPageMixin, Page):
     summary = models.TextField(blank=True)
     # A chapter made by subscribing to a national base manual: the national chapter it follows.
     derived_from = models.ForeignKey(
@@ -146,7 +147,7 @@ class Chapter(ReservedSlugMixin, Page):
         return context
 
 
-class Procedure(ReservedSlugMixin, RoutablePageMixin, Page):
+class Procedure(ReservedSlugMixin, RoutedPageMixin, RoutablePageMixin, Page):
     summary = models.TextField(help_text="One or two sentences: what this procedure is for.")
     body = StreamField(
         [("section", SectionBlock())],

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from carebook.accounts.models import Membership, User
-from carebook.organisations.models import Organisation, OrganisationHomePage
+from carebook.organisations.models import Organisation, OrganisationHomePage, PathPages
 
 from .models import Chapter, GlossaryTerm, Manual, Procedure, ProcedureVersion, Significance
 from .rendering import GlossaryEntry
@@ -26,17 +26,46 @@ def manual_of(page: Page) -> Manual | None:
     return Manual.objects.ancestor_of(page).first()
 
 
+def path_pages_for(request, page: Page) -> PathPages | None:
+    """The pages the route read for this request, when `page` is the one it found."""
+    found = getattr(request, "path_pages", None)
+    if found is None or found.page.pk != page.pk or page.pk is None:
+        return None
+    return found
+
+
 def manual_for_request(request, page: Page) -> Manual | None:
-    """`manual_of`, remembered for the request (the access hook and the view both need it)."""
+    """`manual_of`, from the route's pages or remembered for the request (the access hook and
+    the view both need it)."""
+    found = path_pages_for(request, page)
+    if found is not None:
+        return found.of_type(Manual)
     remembered = request.__dict__.setdefault("_carebook_manual_of", {})
     if page.pk not in remembered:
         remembered[page.pk] = manual_of(page)
     return remembered[page.pk]
 
 
+def ancestors_for_request(request, page: Page) -> list[Page]:
+    """The pages above `page` from the organisation's home page down (the breadcrumbs)."""
+    found = path_pages_for(request, page)
+    if found is not None:
+        return [p for p in found.pages[:-1] if p.depth >= 3]
+    return list(page.get_ancestors().filter(depth__gte=3))
+
+
 def organisation_of(manual: Manual) -> Organisation:
     home = OrganisationHomePage.objects.ancestor_of(manual).select_related("organisation").get()
     return home.organisation
+
+
+def organisation_for_request(request, manual: Manual) -> Organisation:
+    """`organisation_of`, from the route's pages when it read the organisation's home page."""
+    found = getattr(request, "path_pages", None)
+    home = found.of_type(OrganisationHomePage) if found is not None else None
+    if home is not None and manual.path.startswith(home.path):
+        return home.organisation
+    return organisation_of(manual)
 
 
 def can_read_manual(*, user: User | AnonymousUser, manual: Manual) -> bool:

@@ -1,24 +1,32 @@
 """Reading manuals: the contexts of the manual, chapter and procedure pages, and the A–Z."""
 
+import hashlib
+import json
+
+from django.core.cache import cache as django_cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from wagtail.models import Page
 
 from carebook.accounts.selectors import roles_in
 from carebook.changes.asat import AsAtError, parse_as_at, version_as_at
 
 from .fields import AUDIENCE_LABELS
 from .models import Manual, Procedure, ProcedureVersion
-from .rendering import render_procedure_cached
+from .rendering import render_cache_key, render_procedure_cached
 from .selectors import (
+    RenderInputs,
+    ancestors_for_request,
     chapters_of,
     glossary_for,
     latest_version,
     listed_procedures,
     manual_for_request,
     manual_of,
-    organisation_of,
+    organisation_for_request,
     render_inputs,
     version_text,
 )
@@ -36,7 +44,7 @@ def breadcrumbs_for(page, *, current: bool = True, ancestors=None) -> list[dict]
 
 
 def _brand(request: HttpRequest, manual: Manual):
-    organisation = organisation_of(manual)
+    organisation = organisation_for_request(request, manual)
     request.organisation = organisation
     return organisation
 
@@ -60,59 +68,142 @@ def manual_context(*, request: HttpRequest, manual: Manual) -> dict:
         "manual": manual,
         "chapters": chapters,
         "recent": recent[:5],
-        "breadcrumbs": breadcrumbs_for(manual),
+        "breadcrumbs": breadcrumbs_for(manual, ancestors=ancestors_for_request(request, manual)),
     }
 
 
 def chapter_context(*, request: HttpRequest, chapter) -> dict:
-    manual = manual_of(chapter)
+    manual = manual_for_request(request, chapter)
     organisation = _brand(request, manual)
     return {
         "organisation": organisation,
         "manual": manual,
         "procedures": listed_procedures(chapter),
-        "breadcrumbs": breadcrumbs_for(chapter),
+        "breadcrumbs": breadcrumbs_for(chapter, ancestors=ancestors_for_request(request, chapter)),
     }
 
 
 def _procedure_context(
-    request: HttpRequest, procedure: Procedure, version: ProcedureVersion
+    request: HttpRequest, procedure: Procedure, version: ProcedureVersion, *, cache: bool = False
 ) -> dict:
+    """Everything procedure.html shows. The main part (`procedure_main`) is the same for every
+    reader of a version; with `cache`, it is kept in the cache (see procedure_main)."""
     manual = manual_for_request(request, procedure)
     organisation = _brand(request, manual)
-    ancestors = list(procedure.get_ancestors().filter(depth__gte=3))
+    ancestors = ancestors_for_request(request, procedure)
     inputs = render_inputs(version)
-    rendered = render_procedure_cached(
-        version=inputs.version,
-        amendments=inputs.amendments,
-        organisation=organisation,
-        glossary=glossary_for(manual),
-        glossary_href=f"{manual.url}a-z/",
-        national=inputs.national,
-    )
-    related = list(
-        Procedure.objects.live()
-        .filter(pk__in=version.related_ids, hidden_locally=False)
-        .order_by("title")
-    )
     today = timezone.localdate()
     return {
+        "title": inputs.version.title,
         "pending": _pending_for_editors(request, procedure, organisation),
-        "national_version": inputs.version
-        if inputs.national and version.national_version_id
-        else None,
         "page": procedure,
         "self": procedure,
         "organisation": organisation,
         "manual": manual,
-        "chapter": ancestors[-1],
-        "rendered": rendered,
         "version": version,
-        "related": related,
-        "audience_labels": [AUDIENCE_LABELS.get(code, code) for code in version.audience],
+        "procedure_main": procedure_main(
+            request,
+            procedure=procedure,
+            version=version,
+            inputs=inputs,
+            manual=manual,
+            organisation=organisation,
+            chapter=ancestors[-1],
+            cache=cache,
+        ),
         "review_overdue": bool(version.review_date and version.review_date < today),
         "breadcrumbs": breadcrumbs_for(procedure, ancestors=ancestors),
     }
+
+
+# Bump when procedure_main.html or what it is given changes, so that older entries are not read.
+PROCEDURE_MAIN_CACHE_VERSION = 1
+PROCEDURE_MAIN_CACHE_SECONDS = 24 * 60 * 60
+
+
+def procedure_main(
+    request: HttpRequest,
+    *,
+    procedure: Procedure,
+    version: ProcedureVersion,
+    inputs: RenderInputs,
+    manual: Manual,
+    organisation,
+    chapter,
+    cache: bool = False,
+) -> str:
+    """The main part of a procedure page (title, amendment box, contents, scope, sections,
+    governance, related procedures, guidance), as HTML.
+
+    Rendering it is most of a page's server time, and it is the same for every reader of a
+    version, so with `cache` it is kept in Django's cache under a key that names everything
+    it shows: the version (immutable) through the render cache key (which also covers the
+    organisation, the glossary and the local amendments), and the chapter's title, the page's
+    address and the related procedures' titles and addresses read on this request. When any
+    of them changes the key changes, so a stale part can never be served; nothing relies on
+    an entry being deleted. Banners for editors, past review dates, previews and past
+    versions stay outside it.
+    """
+    glossary = glossary_for(manual)
+    glossary_href = f"{manual.url}a-z/"
+    related = (
+        [
+            {"title": page.title, "href": page.get_url(request)}
+            for page in Page.objects.live()
+            .filter(pk__in=version.related_ids, procedure__hidden_locally=False)
+            .order_by("title")
+        ]
+        if version.related_ids
+        else []
+    )
+    national_version = inputs.version if inputs.national and version.national_version_id else None
+    context = {
+        "chapter_title": chapter.title,
+        "page_url": procedure.url,
+        "organisation": organisation,
+        "version": version,
+        "national_version": national_version,
+        "related": related,
+        "audience_labels": [AUDIENCE_LABELS.get(code, code) for code in version.audience],
+    }
+    key = None
+    if cache and version.pk is not None:
+        render_key = render_cache_key(
+            version=inputs.version,
+            amendments=inputs.amendments,
+            organisation=organisation,
+            glossary=glossary,
+            glossary_href=glossary_href,
+            national=inputs.national,
+        )
+        shown = {
+            "render": render_key,
+            "version": [version.pk, version.procedure_id, version.number, version.published_at],
+            "chapter": context["chapter_title"],
+            "page_url": context["page_url"],
+            "organisation": organisation.name,
+            "related": related,
+            "audience": context["audience_labels"],
+        }
+        digest = hashlib.sha256(
+            json.dumps(shown, sort_keys=True, default=str).encode("utf-8")
+        ).hexdigest()
+        key = f"carebook:procedure-main:{PROCEDURE_MAIN_CACHE_VERSION}:{version.pk}:{digest}"
+        html = django_cache.get(key)
+        if html is not None:
+            return html
+    context["rendered"] = render_procedure_cached(
+        version=inputs.version,
+        amendments=inputs.amendments,
+        organisation=organisation,
+        glossary=glossary,
+        glossary_href=glossary_href,
+        national=inputs.national,
+    )
+    html = render_to_string("manuals/includes/procedure_main.html", context)
+    if key is not None:
+        django_cache.set(key, html, PROCEDURE_MAIN_CACHE_SECONDS)
+    return html
 
 
 EDITING_ROLES = {"editor", "approver", "orgadmin"}
@@ -200,7 +291,9 @@ def procedure_page(request: HttpRequest, *, procedure: Procedure) -> HttpRespons
     if version is None:
         raise Http404("This procedure has not been published yet.")
     return render(
-        request, "manuals/procedure.html", _procedure_context(request, procedure, version)
+        request,
+        "manuals/procedure.html",
+        _procedure_context(request, procedure, version, cache=True),
     )
 
 

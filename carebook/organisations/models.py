@@ -1,10 +1,13 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from carebook.core.slugs import validate_not_reserved
 
@@ -104,6 +107,51 @@ class Organisation(models.Model):
         return text_colour_for(self.brand_colour)
 
 
+# The page types on the way to a procedure, read with the page in the route's one query (the
+# names are the reverse links Django makes from Page to each type's own table).
+PATH_PAGE_RELATIONS = (
+    "organisationhomepage__organisation",
+    "manual",
+    "chapter",
+    "procedure",
+)
+
+
+def _as_specific(row: Page) -> Page:
+    """The page as its own type, from the joined row when the route's query read it."""
+    name = row.specific_class._meta.model_name if row.specific_class else None
+    if name in {relation.split("__")[0] for relation in PATH_PAGE_RELATIONS}:
+        return getattr(row, name)
+    return row.specific
+
+
+class RoutedPageMixin:
+    """For page types reached through `PlatformHomePage.route`: Wagtail's check of view
+    restrictions (privacy settings) reads the ancestors again; the route already read them."""
+
+    routed_ancestors: list[Page] | None = None
+
+    def get_view_restrictions(self):
+        ancestors = self.routed_ancestors
+        if ancestors is None or any(page.alias_of_id for page in [self, *ancestors]):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(
+            page_id__in={self.pk, *(page.pk for page in ancestors)}
+        )
+
+
+@dataclass(frozen=True)
+class PathPages:
+    """The pages the route read for a request: `pages` from the organisation's home page down
+    to `page`, each as its own type."""
+
+    page: Page
+    pages: list[Page]
+
+    def of_type(self, model) -> Page | None:
+        return next((p for p in self.pages if isinstance(p, model)), None)
+
+
 class PlatformHomePage(Page):
     """The root of the public site: lists organisations and their manuals."""
 
@@ -125,6 +173,11 @@ class PlatformHomePage(Page):
         Wagtail walks the tree a level at a time (two queries a level); procedures sit four
         levels down. The deepest page whose address starts the path handles the rest, which
         is how sub-pages such as history/ and a-z/ are reached.
+
+        The same query reads every page on the path as its own type (and the organisation of
+        the organisation's home page), so the reading views find the manual, chapter,
+        organisation and breadcrumbs without asking the database again: `request.path_pages`
+        holds them, from the organisation's home page down to the page found.
         """
         if not path_components:
             return super().route(request, path_components)
@@ -132,14 +185,31 @@ class PlatformHomePage(Page):
             self.url_path + "".join(f"{part}/" for part in path_components[:length])
             for length in range(1, len(path_components) + 1)
         ]
-        page = (
-            Page.objects.filter(url_path__in=prefixes, path__startswith=self.path)
-            .order_by("-depth")
-            .first()
+        above = [self.path[: self.steplen * depth] for depth in range(1, self.depth)]
+        # Sorted here, not by the database: without table statistics (a new database)
+        # PostgreSQL guesses thousands of rows from the joins, and sorting that many pushes
+        # the estimate over its JIT threshold, which costs 60 ms of compiling per request.
+        rows = sorted(
+            Page.objects.filter(
+                Q(url_path__in=prefixes, path__startswith=self.path) | Q(path__in=above)
+            )
+            .select_related(*PATH_PAGE_RELATIONS)
+            .order_by(),
+            key=lambda row: row.depth,
         )
-        if page is None:
+        below = [row for row in rows if row.depth > self.depth]
+        if not below:
             raise Http404
-        return page.specific.route(request, path_components[page.depth - self.depth :])
+        pages = [_as_specific(row) for row in below]
+        page = pages[-1]
+        request.path_pages = PathPages(page=page, pages=pages)
+        # Every ancestor of the page, for its view restrictions (see RoutedPageMixin).
+        page.routed_ancestors = [
+            *(row for row in rows if row.depth < self.depth),
+            self,
+            *pages[:-1],
+        ]
+        return page.route(request, path_components[page.depth - self.depth :])
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import organisations_for_directory

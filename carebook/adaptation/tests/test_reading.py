@@ -72,3 +72,34 @@ def test_pdf_of_a_derived_procedure_marks_local_content(automatic, national):
     text = " ".join(text.split())
     assert "Call the duty team first." in text
     assert f"{organisation.name} local content" in text and "Ring the local office." in text
+
+
+def main_part(html: str) -> str:
+    return html[html.index('<div class="govuk-grid-row">') : html.index("</main>")]
+
+
+def test_editors_see_the_pending_banner_and_readers_the_same_cached_page_without_it(
+    client, people, review, national
+):
+    organisation, manual = review
+    page = derived(manual, national)
+    publish_local(page, amendments=[amendment("after", STEPS, "Ring the Reviewshire hub.")])
+    publish_national(national, sections=national_sections("<p>Call 999 first.</p>"))
+    reader = client.get(page.url).content.decode()  # fills the cache
+    client.force_login(people["editor"])
+    editor = client.get(page.url).content.decode()
+    assert 'data-testid="national-change-pending"' in editor
+    assert 'data-testid="national-change-pending"' not in reader
+    assert main_part(editor) == main_part(reader)
+    assert f"<strong>{organisation.name}</strong> local content" in reader
+    assert "Call 999 first." not in reader  # still pinned to national version 1
+
+
+def test_a_renamed_organisation_is_shown_at_once(client, review, national):
+    organisation, manual = review
+    page = derived(manual, national)
+    publish_local(page, amendments=[amendment("after", STEPS, "Ring the Reviewshire hub.")])
+    assert "is Reviewshire Council's own." in client.get(page.url).content.decode()
+    organisation.name = "Reviewshire County Council"
+    organisation.save()
+    assert "is Reviewshire County Council's own." in client.get(page.url).content.decode()
