@@ -1,7 +1,9 @@
 """Reading manuals: the contexts of the manual, chapter and procedure pages, and the A–Z."""
 
+import functools
 import hashlib
 import json
+from pathlib import Path
 
 from django.core.cache import cache as django_cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -116,9 +118,26 @@ def _procedure_context(
     }
 
 
-# Bump when procedure_main.html or what it is given changes, so that older entries are not read.
+# Bump when what procedure_main.html is given changes, so that older entries are not read.
+# (A change to the templates themselves changes the key on its own: see templates_fingerprint.)
 PROCEDURE_MAIN_CACHE_VERSION = 1
 PROCEDURE_MAIN_CACHE_SECONDS = 24 * 60 * 60
+
+
+@functools.cache
+def templates_fingerprint() -> str:
+    """A digest of every template this project ships, read once per process.
+
+    Part of the key of cached page parts, so that a release that changes how a page looks
+    never serves parts rendered by the templates of the release before it, even from a cache
+    shared between processes (no one has to remember to bump a number).
+    """
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.glob("*/templates/**/*.html")):
+        digest.update(str(path.relative_to(root)).encode("utf-8"))
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def procedure_main(
@@ -188,7 +207,10 @@ def procedure_main(
         digest = hashlib.sha256(
             json.dumps(shown, sort_keys=True, default=str).encode("utf-8")
         ).hexdigest()
-        key = f"carebook:procedure-main:{PROCEDURE_MAIN_CACHE_VERSION}:{version.pk}:{digest}"
+        key = (
+            f"carebook:procedure-main:{PROCEDURE_MAIN_CACHE_VERSION}:{templates_fingerprint()}:"
+            f"{version.pk}:{digest}"
+        )
         html = django_cache.get(key)
         if html is not None:
             return html

@@ -124,3 +124,20 @@ def test_wagtail_privacy_settings_on_an_ancestor_still_apply(client, manual, pro
     response = client.get(procedure.url)
     assert response.status_code == 302
     assert response["Location"].startswith("/account/sign-in/")
+
+
+def test_a_release_with_changed_templates_does_not_read_older_parts(client, procedure, monkeypatch):
+    from carebook.manuals import views
+
+    assert "<p>Open a " in page(client, procedure.url)
+    # Another release's templates: its key differs, so the part is rendered again, not read.
+    monkeypatch.setattr(views, "templates_fingerprint", lambda: "another-release")
+    monkeypatch.setattr(views, "render_to_string", lambda *args, **kwargs: "<p>Rendered anew</p>")
+    assert "Rendered anew" in page(client, procedure.url)
+
+
+def test_the_templates_fingerprint_follows_the_template_files():
+    from carebook.manuals.views import templates_fingerprint
+
+    assert templates_fingerprint() == templates_fingerprint.__wrapped__()
+    assert len(templates_fingerprint()) == 16
