@@ -265,9 +265,7 @@ def to_tsquery(parsed: ParsedQuery, *, weights: str = "") -> str:
     `weights` (for example "A") restricts every token to lexemes of those weights.
     """
     return " & ".join(
-        "("
-        + " | ".join(_tsquery_phrase(phrase, weights) for phrase in clause.alternatives)
-        + ")"
+        "(" + " | ".join(_tsquery_phrase(phrase, weights) for phrase in clause.alternatives) + ")"
         for clause in parsed.clauses
     )
 

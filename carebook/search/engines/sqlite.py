@@ -49,9 +49,7 @@ def table_name(organisation_id: int) -> str:
 
 def create_table(cursor, table: str) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {table}")
-    cursor.execute(
-        f"CREATE VIRTUAL TABLE {table} USING fts5({COLUMNS}, tokenize = '{TOKENIZER}')"
-    )
+    cursor.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({COLUMNS}, tokenize = '{TOKENIZER}')")
 
 
 def _ensure_table(cursor, organisation_id: int) -> str:
