@@ -2,14 +2,26 @@
 
 The GIN index on (manual_id, vector) (migration 0002, with btree_gin) finds one manual's
 matches without walking other manuals' rows, so the cost of a query follows the size of the
-manuals searched, not of the whole index. The vector is written here, not by a trigger, so
+manuals searched, not of the whole index. A second, small vector, `head` (title, keywords and
+summary; migration 0003), is where a broad query takes its candidates from: ts_rank_cd must
+read the whole (compressed, out-of-line) body vector of every row it ranks, so only the best
+RANK_AT_MOST candidates are ranked on it. The vectors are written here, not by a trigger, so
 that every write to the index goes through search.services.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from carebook.search.engines import MARK_END, MARK_START, Filters
+from carebook.search.engines import (
+    MARK_END,
+    MARK_START,
+    RANK_AT_MOST,
+    TIER_BODY,
+    TIER_SUMMARY,
+    TIER_TITLE,
+    Filters,
+    best_first,
+)
 from carebook.search.query import STOP_WORDS, ParsedQuery, to_tsquery
 
 # Weights: A title and keywords, B summary, C body (ts_rank_cd's defaults give A the most).
@@ -17,6 +29,10 @@ VECTOR = (
     "setweight(to_tsvector('english', title || ' ' || keywords), 'A') || "
     "setweight(to_tsvector('english', summary), 'B') || "
     "setweight(to_tsvector('english', body_text), 'C')"
+)
+HEAD = (
+    "setweight(to_tsvector('english', title || ' ' || keywords), 'A') || "
+    "setweight(to_tsvector('english', summary), 'B')"
 )
 # The headline window: characters of body text before and after the first likely match.
 WINDOW_BEFORE = 150
@@ -30,7 +46,8 @@ HEADLINE_OPTIONS = (
 
 def refresh(cursor, *, organisation_id: int, entry_ids: Sequence[int]) -> None:
     cursor.execute(
-        f"UPDATE search_searchentry SET vector = {VECTOR} WHERE id = ANY(%s)",  # noqa: S608
+        f"UPDATE search_searchentry SET vector = {VECTOR}, head = {HEAD} "  # noqa: S608
+        "WHERE id = ANY(%s)",
         [list(entry_ids)],
     )
 
@@ -43,22 +60,39 @@ def rank(
     cursor, *, match: ParsedQuery, filters: Filters, limit: int, offset: int
 ) -> tuple[list[tuple[int, float]], int]:
     where, parameters = filters.where(alias="e", array_parameter=True)
-    source = (
-        "FROM search_searchentry AS e, to_tsquery('english', %s) AS q "
-        f"WHERE e.vector @@ q AND {where}"
-    )
+    # Hits in (tier, id) order, with the exact total. The tiers read only the small inline
+    # `head` vector; the big body vector is read by the GIN index, not by this statement.
     cursor.execute(
-        f"SELECT e.id, ts_rank_cd(e.vector, q) AS score, count(*) OVER () "  # noqa: S608
-        f"{source} ORDER BY score DESC, e.id LIMIT %s OFFSET %s",
-        [to_tsquery(match), *parameters, limit, offset],
+        "SELECT e.id, CASE WHEN e.head @@ title_words THEN %s "  # noqa: S608
+        "WHEN e.head @@ q THEN %s ELSE %s END AS tier, count(*) OVER () "
+        "FROM search_searchentry AS e, to_tsquery('english', %s) AS q, "
+        "to_tsquery('english', %s) AS title_words "
+        f"WHERE e.vector @@ q AND {where} ORDER BY tier, e.id LIMIT %s",
+        [
+            TIER_TITLE,
+            TIER_SUMMARY,
+            TIER_BODY,
+            to_tsquery(match),
+            to_tsquery(match, weights="A"),
+            *parameters,
+            max(RANK_AT_MOST, offset + limit),
+        ],
     )
     rows = cursor.fetchall()
-    if rows:
-        return [(row[0], float(row[1])) for row in rows], rows[0][2]
-    if offset == 0:
-        return [], 0
-    cursor.execute(f"SELECT count(*) {source}", [to_tsquery(match), *parameters])  # noqa: S608
-    return [], cursor.fetchone()[0]
+    total = rows[0][2] if rows else 0
+    if offset >= total:
+        return [], total
+
+    def score(entry_ids: Sequence[int]) -> Mapping[int, float]:
+        cursor.execute(
+            "SELECT e.id, ts_rank_cd(e.vector, q) FROM search_searchentry AS e, "
+            "to_tsquery('english', %s) AS q WHERE e.id = ANY(%s)",
+            [to_tsquery(match), list(entry_ids)],
+        )
+        return {row[0]: float(row[1]) for row in cursor.fetchall()}
+
+    tiered = [(row[0], row[1]) for row in rows]
+    return best_first(tiered=tiered, total=total, score=score, limit=limit, offset=offset), total
 
 
 def snippets(
