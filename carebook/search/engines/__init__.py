@@ -89,23 +89,10 @@ class Filters:
     chapter_id: int | None = None
     audience: str | None = None
 
-    def where(self, *, alias: str, array_parameter: bool) -> tuple[str, list[object]]:
-        """SQL conditions on search_searchentry (as `alias`) and their parameters."""
-        conditions = [f"{alias}.organisation_id = %s"]
-        parameters: list[object] = [self.organisation_id]
-        if array_parameter:
-            conditions.append(f"{alias}.manual_id = ANY(%s)")
-            parameters.append(list(self.manual_ids))
-        else:
-            conditions.append(f"{alias}.manual_id IN ({', '.join(['%s'] * len(self.manual_ids))})")
-            parameters.extend(self.manual_ids)
-        if self.chapter_id is not None:
-            conditions.append(f"{alias}.chapter_id = %s")
-            parameters.append(self.chapter_id)
-        if self.audience is not None:
-            conditions.append(f"{alias}.audience LIKE %s")
-            parameters.append(f"%|{self.audience}|%")
-        return " AND ".join(conditions), parameters
+    @property
+    def audience_pattern(self) -> str:
+        """A LIKE pattern on search_searchentry.audience for the audience code."""
+        return f"%|{self.audience}|%"
 
 
 def get_engine() -> ModuleType:

@@ -121,7 +121,7 @@ def rank(
             f"FROM {table} CROSS JOIN search_searchentry AS e ON e.id = {table}.rowid "
             f"WHERE {table} MATCH %s AND e.audience LIKE %s"
         )
-        extra = [f"%|{filters.audience}|%"]
+        extra = [filters.audience_pattern]
 
     everything = matching(TEXT)
     cursor.execute(f"SELECT count(*) {source}", [everything, *extra])  # noqa: S608

@@ -2,9 +2,11 @@
 
 SQLite: every organisation's FTS5 table is made again with a fifth column, `scope`, holding the
 row's manual and chapter as tokens (`m12 c340`), and refilled from search_searchentry, so
-existing entries stay searchable. PostgreSQL: a small `head` tsvector (title and keywords at
-weight A, summary at B), filled for existing rows, from which broad queries take their
-candidates before ranking them on the full `vector`.
+existing entries stay searchable. PostgreSQL: the organisation, manual and chapter are added to
+each row's `vector` as lexemes no search can produce (`o_1 m_12 c_340`), so that the GIN index
+alone answers a scoped search; and a small `head` tsvector (title and keywords at weight A,
+summary at B), from which broad queries take their candidates before ranking them on the full
+`vector`. Both are filled for existing rows.
 
 The SQL is copied here rather than imported from the engines, so that this migration keeps
 doing what it did when later code changes.
@@ -20,6 +22,9 @@ SQLITE_SCOPE = "'m' || manual_id || coalesce(' c' || chapter_id, '')"
 POSTGRES_HEAD = (
     "setweight(to_tsvector('english', title || ' ' || keywords), 'A') || "
     "setweight(to_tsvector('english', summary), 'B')"
+)
+POSTGRES_SCOPE = (
+    "array_remove(ARRAY['o_' || organisation_id, 'm_' || manual_id, 'c_' || chapter_id], NULL)"
 )
 
 
@@ -63,7 +68,10 @@ def forward(apps, schema_editor):
         )
     elif vendor == "postgresql":
         schema_editor.execute("ALTER TABLE search_searchentry ADD COLUMN head tsvector")
-        schema_editor.execute(f"UPDATE search_searchentry SET head = {POSTGRES_HEAD}")  # noqa: S608
+        schema_editor.execute(
+            f"UPDATE search_searchentry SET head = {POSTGRES_HEAD}, "  # noqa: S608
+            f"vector = vector || array_to_tsvector({POSTGRES_SCOPE})"
+        )
 
 
 def backward(apps, schema_editor):
@@ -75,6 +83,9 @@ def backward(apps, schema_editor):
             values="title, keywords, summary, body_text",
         )
     elif vendor == "postgresql":
+        schema_editor.execute(
+            f"UPDATE search_searchentry SET vector = ts_delete(vector, {POSTGRES_SCOPE})"  # noqa: S608
+        )
         schema_editor.execute("ALTER TABLE search_searchentry DROP COLUMN IF EXISTS head")
 
 
