@@ -172,10 +172,11 @@ def snippets(
     marks = f"'{MARK_START}', '{MARK_END}'"
     # highlight() marks the whole text in one pass and the excerpt is cut here; snippet()
     # scores every window around every match, which is several times slower for a word that
-    # appears dozens of times in each procedure.
+    # appears dozens of times in each procedure. `+rowid`, as in rank(): a prefix search run
+    # once for each of 20 ids took 30 ms, against 4 ms run once.
     cursor.execute(
         f"SELECT rowid, highlight({table}, 3, {marks}), highlight({table}, 2, {marks}) "  # noqa: S608
-        f"FROM {table} WHERE {table} MATCH %s AND rowid IN ({_placeholders(entry_ids)})",
+        f"FROM {table} WHERE {table} MATCH %s AND +rowid IN ({_placeholders(entry_ids)})",
         [f"{TEXT}: ({to_fts5(match)})", *entry_ids],
     )
     return {

@@ -169,3 +169,11 @@ def test_rebuild_migration_keeps_existing_entries_searchable(broad):
     assert found[0] == 5000
     assert set(found) == {*range(1, BROAD + 1), 5000}
     assert search(query="child", organisation_id=2, manual_ids=[20]).total == 30
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_search_leaves_the_planner_settings_of_the_callers_transaction_alone(broad):
+    search(query="child", organisation_id=1, manual_ids=[10])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
