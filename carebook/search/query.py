@@ -259,16 +259,22 @@ def _fts5_phrase(phrase: Phrase) -> str:
     return '"' + " ".join(phrase.tokens) + '"' + ("*" if phrase.prefix else "")
 
 
-def to_tsquery(parsed: ParsedQuery) -> str:
-    """The `to_tsquery` text: every token in single quotes (our words never hold one)."""
+def to_tsquery(parsed: ParsedQuery, *, weights: str = "") -> str:
+    """The `to_tsquery` text: every token in single quotes (our words never hold one).
+
+    `weights` (for example "A") restricts every token to lexemes of those weights.
+    """
     return " & ".join(
-        "(" + " | ".join(_tsquery_phrase(phrase) for phrase in clause.alternatives) + ")"
+        "(" + " | ".join(_tsquery_phrase(phrase, weights) for phrase in clause.alternatives) + ")"
         for clause in parsed.clauses
     )
 
 
-def _tsquery_phrase(phrase: Phrase) -> str:
-    parts = [f"'{token}'" for token in phrase.tokens]
+def _tsquery_phrase(phrase: Phrase, weights: str) -> str:
+    labels = [weights] * len(phrase.tokens)
     if phrase.prefix:
-        parts[-1] += ":*"
-    return " <-> ".join(parts)
+        labels[-1] = "*" + weights
+    return " <-> ".join(
+        f"'{token}'" + (f":{label}" if label else "")
+        for token, label in zip(phrase.tokens, labels, strict=True)
+    )

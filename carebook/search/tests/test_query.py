@@ -40,6 +40,11 @@ def test_quoted_phrase_and_prefix():
     assert to_tsquery(parsed) == "('strategy' <-> 'discussion') & ('assess':*)"
 
 
+def test_tsquery_restricted_to_a_weight():
+    parsed = parse('"strategy discussion" assess*')
+    assert to_tsquery(parsed, weights="A") == ("('strategy':A <-> 'discussion':A) & ('assess':*A)")
+
+
 def test_short_prefix_is_a_plain_word():
     assert fts5("ca* planning") == '("ca") AND ("planning")'
 
