@@ -17,7 +17,7 @@ from carebook.accounts.models import User
 from carebook.organisations.models import Organisation
 
 from . import services_audits as services
-from .models import Audit, AuditStatus, Framework
+from .models import Audit, AuditStatus, Framework, Participant
 from .selectors import current_version
 from .services import load_builtin_frameworks
 
@@ -81,6 +81,27 @@ def _submit(participant, *, slug: str) -> None:
     services.sign_off_return(user=_login("seniorlead", slug), participant=participant)
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+def _date_closed_audit(audit: Audit) -> None:
+    """Give last year's cycle the dates it would have had: opened a week into the period,
+    each return answered, marked ready and submitted before the due date. Setting fixed dates
+    (not "now") keeps this idempotent and corrects a demo loaded before it existed."""
+    opened = audit.period_start + dt.timedelta(days=7)
+    Audit.objects.filter(pk=audit.pk).update(opened_at=_at(opened, 9))
+    for index, participant in enumerate(audit.participants.order_by("pk")):
+        submitted = audit.due_date - dt.timedelta(days=10 - 3 * index)
+        ready = submitted - dt.timedelta(days=2)
+        Participant.objects.filter(pk=participant.pk).update(
+            invited_at=_at(opened - dt.timedelta(days=1), 10),
+            ready_at=_at(ready, 11),
+            submitted_at=_at(submitted, 15),
+        )
+        participant.responses.update(updated_at=_at(ready - dt.timedelta(days=3), 14))
+
+
 def _periods(today: dt.date) -> tuple[dt.date, dt.date]:
     """The start of this financial year (1 April) and of last year's."""
     start = dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
@@ -122,6 +143,7 @@ def _load_audits(log: Callable[[str], None]) -> None:
         # finished cycle is simply marked closed.
         Audit.objects.filter(pk=previous.pk).update(status=AuditStatus.CLOSED)
         log(f"Created the closed demo audit “{previous_title}”")
+    _date_closed_audit(previous)
 
     if Audit.objects.filter(lead_organisation=lead_org, title=current_title).exists():
         return

@@ -128,6 +128,16 @@ def check_upload(upload) -> FileType:
     return found
 
 
+def text_of(upload, file_type: FileType) -> str:
+    """The text of a plain text or CSV upload (for the personal data check); "" otherwise."""
+    if file_type not in (TEXT, CSV):
+        return ""
+    upload.seek(0)
+    data = upload.read(MAX_BYTES)
+    upload.seek(0)
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
 def evidence_root() -> Path:
     return Path(settings.CAREBOOK_PRIVATE_ROOT) / FOLDER
 

@@ -10,10 +10,14 @@ from .selectors_audits import (
     lead_organisations_for,
     organisations_to_invite,
 )
-from .services_audits import check_audit_dates
+from .services_audits import REASON_MAX, TEXT_MAX, check_audit_dates
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%y"]
 NOT_APPLICABLE = "na"
+STALE_FORM = (
+    "This page was incomplete or out of date, so nothing was saved. Check your answer below "
+    "and save it again."
+)
 
 
 def _date_field(label: str, example: str) -> forms.DateField:
@@ -29,6 +33,22 @@ def _date_field(label: str, example: str) -> forms.DateField:
     )
 
 
+def max_length_message(label: str, limit: int) -> str:
+    return f"{label} must be {limit:,} characters or fewer"
+
+
+def _text_field(label: str, limit: int, *, rows: int, help_text: str = "") -> forms.CharField:
+    """Free text with a maximum length, drawn as a GOV.UK character count."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=limit,
+        help_text=help_text,
+        error_messages={"max_length": max_length_message(label, limit)},
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
 class AuditForm(forms.Form):
     lead_organisation = forms.ModelChoiceField(
         label="Lead organisation",
@@ -39,7 +59,7 @@ class AuditForm(forms.Form):
     framework_version = forms.ModelChoiceField(
         label="Framework",
         queryset=None,
-        empty_label=None,
+        empty_label="Choose a framework",
         help_text="The latest version of each framework is offered.",
         error_messages={
             "required": "Select a framework",
@@ -51,9 +71,9 @@ class AuditForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter a title for the audit"},
     )
-    period_start = _date_field("Start of the period", "1/4/2026")
-    period_end = _date_field("End of the period", "31/3/2027")
-    due_date = _date_field("Due date for returns", "30/6/2026")
+    period_start = _date_field("Start of the period", "1 4 2026")
+    period_end = _date_field("End of the period", "31 3 2027")
+    due_date = _date_field("Due date for returns", "30 6 2026")
     previous = forms.ModelChoiceField(
         label="Carry forward from an earlier audit (optional)",
         queryset=None,
@@ -95,6 +115,7 @@ class InviteForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Organisation to invite",
         queryset=None,
+        empty_label="Choose an organisation",
         error_messages={
             "required": "Select an organisation to invite",
             "invalid_choice": "Select an organisation from the list",
@@ -119,23 +140,19 @@ class ResponseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select a rating from the scale"},
     )
-    not_applicable_reason = forms.CharField(
-        label="If it does not apply, why not?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    narrative = forms.CharField(
-        label="What we do",
-        required=False,
+    not_applicable_reason = _text_field("If it does not apply, why not?", REASON_MAX, rows=3)
+    narrative = _text_field(
+        "What we do",
+        TEXT_MAX,
+        rows=6,
         help_text="Describe the practice and arrangements behind your rating. Write about "
         "services, not about individual children, families or staff.",
-        widget=forms.Textarea(attrs={"rows": 6}),
     )
-    sufficiency = forms.CharField(
-        label="How do we know?",
-        required=False,
+    sufficiency = _text_field(
+        "How do we know?",
+        TEXT_MAX,
+        rows=4,
         help_text="What tells you this is working: audits, data, feedback, inspection findings.",
-        widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     confirm_personal_data = forms.BooleanField(
@@ -156,10 +173,26 @@ class ResponseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "version" in self.errors or data.get("version") is None:
+            # A hidden field: the person can only act on it by reloading the page.
+            self.errors.pop("version", None)
+            self.add_error(None, STALE_FORM)
         rating = data.get("rating")
         if rating == NOT_APPLICABLE and not (data.get("not_applicable_reason") or "").strip():
             self.add_error("not_applicable_reason", "Enter why this item does not apply to you")
+        elif rating != NOT_APPLICABLE and "not_applicable_reason" in data:
+            # The reason is asked for only under "Not applicable": with a rating it is ignored.
+            data["not_applicable_reason"] = ""
         return data
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing entered: no rating and no text."""
+        data = self.cleaned_data
+        return not data.get("rating") and not any(
+            (data.get(name) or "").strip()
+            for name in ("not_applicable_reason", "narrative", "sufficiency")
+        )
 
     @property
     def rating_value(self) -> int | None:
@@ -171,6 +204,19 @@ class ResponseForm(forms.Form):
     @property
     def is_not_applicable(self) -> bool:
         return self.cleaned_data.get("rating") == NOT_APPLICABLE
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(
+        label="What do the contributors need to change?",
+        max_length=REASON_MAX,
+        help_text="They see this on the return's task list.",
+        error_messages={
+            "required": "Enter what the contributors need to change",
+            "max_length": f"The reason must be {REASON_MAX:,} characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 class LinkEvidenceForm(forms.Form):
@@ -188,6 +234,7 @@ class LinkEvidenceForm(forms.Form):
         max_length=200,
         required=False,
         help_text="For example, “Partnership training report 2025”.",
+        error_messages={"max_length": max_length_message("What it shows", 200)},
     )
     confirm_personal_data = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -206,6 +253,7 @@ class FileEvidenceForm(forms.Form):
         label="What it shows",
         max_length=200,
         required=False,
+        error_messages={"max_length": max_length_message("What it shows", 200)},
     )
     confirm_personal_data = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from carebook.accounts.models import Membership, Role, User
-from carebook.organisations.models import Organisation
+from carebook.organisations.models import Organisation, OrganisationKind
 
 from .models import (
     Audit,
@@ -166,8 +166,13 @@ def framework_versions_for_new_audits() -> list[FrameworkVersion]:
 
 
 def organisations_to_invite(*, audit: Audit) -> QuerySet[Organisation]:
-    """Any organisation not yet taking part (one can take part in several partnerships')."""
-    return Organisation.objects.exclude(pk__in=audit.participants.values("organisation_id"))
+    """Organisations not yet taking part (one can take part in several partnerships'), other
+    than the lead itself and publishers, which have no returns to make."""
+    return (
+        Organisation.objects.exclude(pk__in=audit.participants.values("organisation_id"))
+        .exclude(pk=audit.lead_organisation_id)
+        .exclude(kind=OrganisationKind.PUBLISHER)
+    )
 
 
 # Task list ------------------------------------------------------------------------------------

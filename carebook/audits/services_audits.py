@@ -40,6 +40,10 @@ from .selectors_audits import (
     return_access,
 )
 
+# Maximum lengths of what people write in a return (characters).
+TEXT_MAX = 10_000  # "What we do" and "How do we know?"
+REASON_MAX = 2_000  # why an item does not apply; why a return is sent back
+
 
 class AuditError(Exception):
     """Something that cannot be done in the current state; the message says why."""
@@ -321,6 +325,25 @@ def save_response(
         if rating is None:
             raise ValidationError({"rating": "Select a rating from the scale"})
 
+    if not not_applicable:
+        not_applicable_reason = ""
+    too_long = {
+        name: f"{label} must be {limit:,} characters or fewer"
+        for name, label, text, limit in (
+            (
+                "not_applicable_reason",
+                "If it does not apply, why not?",
+                not_applicable_reason,
+                REASON_MAX,
+            ),
+            ("narrative", "What we do", narrative, TEXT_MAX),
+            ("sufficiency", "How do we know?", sufficiency, TEXT_MAX),
+        )
+        if len(text) > limit
+    }
+    if too_long:
+        raise ValidationError(too_long)
+
     existing = Response.objects.filter(participant=participant, item=item).first()
     current_version = existing.version if existing is not None else 0
     if (expected_version or 0) != current_version:
@@ -328,9 +351,9 @@ def save_response(
 
     found = check_personal_data(
         {
-            "narrative": ("Narrative", narrative),
+            "narrative": ("What we do", narrative),
             "sufficiency": ("How do we know?", sufficiency),
-            "not_applicable_reason": ("Reason it does not apply", not_applicable_reason),
+            "not_applicable_reason": ("If it does not apply, why not?", not_applicable_reason),
         }
     )
     if found and not confirmed_personal_data:
@@ -365,7 +388,7 @@ def add_link_evidence(
 ) -> Evidence:
     participant = _locked_participant(participant)
     _require_editable(user=user, participant=participant)
-    found = check_personal_data({"title": ("Description", title), "url": ("Web address", url)})
+    found = check_personal_data({"title": ("What it shows", title), "url": ("Web address", url)})
     if found and not confirmed_personal_data:
         raise PersonalDataFound(found)
     response = _response_for_update(participant=participant, item=item)
@@ -421,7 +444,12 @@ def add_file_evidence(
 ) -> Evidence:
     """Check the file by its content and keep it privately. Raises EvidenceFileError."""
     file_type = evidence_files.check_upload(upload)
-    found = check_personal_data({"title": ("Description", title)})
+    found = check_personal_data(
+        {
+            "file_title": ("What it shows", title),
+            "file": ("The file's contents", evidence_files.text_of(upload, file_type)),
+        }
+    )
     if found and not confirmed_personal_data:
         raise PersonalDataFound(found)
     stored_name = evidence_files.store(upload)
@@ -475,7 +503,8 @@ def mark_ready_for_sign_off(*, user: User, participant: Participant) -> Particip
     participant.status = ParticipantStatus.READY_FOR_SIGN_OFF
     participant.ready_at = timezone.now()
     participant.ready_by = user
-    participant.save(update_fields=["status", "ready_at", "ready_by"])
+    participant.sent_back_reason = ""
+    participant.save(update_fields=["status", "ready_at", "ready_by", "sent_back_reason"])
     return participant
 
 
@@ -496,16 +525,34 @@ def sign_off_return(*, user: User, participant: Participant) -> Participant:
 
 
 @transaction.atomic
-def send_back_to_contributors(*, user: User, participant: Participant) -> Participant:
-    """The senior lead is not ready to sign: the return goes back to in progress."""
+def send_back_to_contributors(*, user: User, participant: Participant, reason: str) -> Participant:
+    """The senior lead is not ready to sign: the return goes back to in progress, with the
+    reason shown to contributors on the return's task list."""
     participant = _locked_participant(participant)
     access = return_access(user=user, participant=participant)
     if Role.SENIOR_LEAD not in access.roles:
         raise PermissionDenied("Only the organisation's senior lead can send its return back.")
     if not can_sign_off(access=access, participant=participant):
         raise AuditError("This return is not waiting for sign-off.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter what the contributors need to change"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"The reason must be {REASON_MAX:,} characters or fewer"})
     participant.status = ParticipantStatus.IN_PROGRESS
     participant.ready_at = None
     participant.ready_by = None
-    participant.save(update_fields=["status", "ready_at", "ready_by"])
+    participant.sent_back_reason = reason
+    participant.sent_back_at = timezone.now()
+    participant.sent_back_by = user
+    participant.save(
+        update_fields=[
+            "status",
+            "ready_at",
+            "ready_by",
+            "sent_back_reason",
+            "sent_back_at",
+            "sent_back_by",
+        ]
+    )
     return participant

@@ -13,26 +13,31 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from carebook.accounts.models import Role
 from carebook.core.demo import DEMO_MARK
 
 from . import evidence_files
 from .forms_audits import (
     NOT_APPLICABLE,
+    STALE_FORM,
     AuditForm,
     FileEvidenceForm,
     InviteForm,
     LinkEvidenceForm,
     ResponseForm,
+    SendBackForm,
 )
 from .models import AuditStatus, EvidenceKind, Participant, ParticipantStatus, Response
 from .personal_data import describe
 from .selectors_audits import (
+    COMPLETED,
     audit_access,
     audits_visible_to,
     can_edit_return,
     can_mark_ready,
     can_sign_off,
     evidence_visible_to,
+    is_return_complete,
     item_in_audit,
     lead_organisations_for,
     participants_visible_to,
@@ -96,6 +101,22 @@ def _visible_participant(request: HttpRequest, audit_id: int, participant_id: in
 
 def _is_demo(audit) -> bool:
     return audit.lead_organisation.is_demo
+
+
+def _personal_data_findings(found: PersonalDataFound, form) -> list[dict]:
+    """Each finding with the field's label (as on the page) and a link to the field."""
+    findings = []
+    for field in found.found:
+        findings.append(
+            {
+                "label": field.label,
+                "anchor": form[field.field].auto_id
+                if field.field in form.fields
+                else "main-content",
+                "description": describe(field.findings),
+            }
+        )
+    return findings
 
 
 # Audits ---------------------------------------------------------------------------------------
@@ -251,20 +272,20 @@ def _return_context(request, participant: Participant) -> dict:
     }
 
 
-@login_required
-@require_safe
-def return_tasks(request: HttpRequest, audit_id: int, participant_id: int) -> HttpResponse:
-    participant = _visible_participant(request, audit_id, participant_id)
+def _return_page(request, participant: Participant, *, unfinished=None, status=200):
     context = _return_context(request, participant)
     sections = return_sections(participant=participant)
     assessable = [state for section in sections for state in section.assessable]
+    can_mark = can_mark_ready(access=context["access"], participant=participant)
     context.update(
         {
             "sections": sections,
-            "completed_count": sum(1 for s in sections if s.status == "Completed"),
-            "answered": sum(1 for state in assessable if state.status == "Completed"),
+            "completed_count": sum(1 for s in sections if s.status == COMPLETED),
+            "answered": sum(1 for state in assessable if state.status == COMPLETED),
             "assessable_count": len(assessable),
-            "can_mark_ready": can_mark_ready(access=context["access"], participant=participant),
+            "can_mark_ready": can_mark,
+            "is_complete": can_mark and all(s.status == COMPLETED for s in assessable),
+            "unfinished": unfinished,
             "can_sign_off": can_sign_off(access=context["access"], participant=participant),
             "breadcrumbs": [
                 _home_crumb(),
@@ -273,54 +294,167 @@ def return_tasks(request: HttpRequest, audit_id: int, participant_id: int) -> Ht
             ],
         }
     )
-    return render(request, "audits/cycles/return.html", context)
+    return render(request, "audits/cycles/return.html", context, status=status)
 
 
-def _return_action(request, audit_id, participant_id, action, success: str) -> HttpResponse:
-    participant = _visible_participant(request, audit_id, participant_id)
-    try:
-        action(user=request.user, participant=participant)
-    except AuditError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(_return_url(participant))
+def _unfinished(participant: Participant) -> list[dict]:
+    """What stops the return being marked ready: each incomplete section, and each answer
+    carried forward but not yet confirmed, with a link to it."""
+    unfinished = []
+    for section in return_sections(participant=participant):
+        if section.status == COMPLETED:
+            continue
+        unfinished.append(
+            {
+                "text": f"Complete section {section.section.ref}: {section.section.name}",
+                "href": reverse(
+                    "audit_cycles:section",
+                    args=[participant.audit_id, participant.pk, section.section.pk],
+                ),
+            }
+        )
+        for state in section.assessable:
+            if state.response is not None and state.response.carried_forward:
+                unfinished.append(
+                    {
+                        "text": f"Confirm or update the answer carried forward for "
+                        f"{state.item.ref}",
+                        "href": _item_url(participant, state.item),
+                    }
+                )
+    return unfinished
+
+
+@login_required
+@require_safe
+def return_tasks(request: HttpRequest, audit_id: int, participant_id: int) -> HttpResponse:
+    return _return_page(request, _visible_participant(request, audit_id, participant_id))
 
 
 @login_required
 @require_POST
 def return_ready(request: HttpRequest, audit_id: int, participant_id: int) -> HttpResponse:
-    return _return_action(
-        request,
-        audit_id,
-        participant_id,
-        mark_ready_for_sign_off,
-        "The return is ready for your senior lead to sign off.",
-    )
+    participant = _visible_participant(request, audit_id, participant_id)
+    access = return_access(user=request.user, participant=participant)
+    if can_mark_ready(access=access, participant=participant) and not is_return_complete(
+        participant=participant
+    ):
+        return _return_page(request, participant, unfinished=_unfinished(participant), status=400)
+    try:
+        mark_ready_for_sign_off(user=request.user, participant=participant)
+    except AuditError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The return is ready for your senior lead to sign off.")
+    return redirect(_return_url(participant))
+
+
+def _signing_off(request, audit_id: int, participant_id: int) -> Participant:
+    """The return, for its senior lead while it waits for sign-off; otherwise 403, or a
+    redirect to the return with a message."""
+    participant = _visible_participant(request, audit_id, participant_id)
+    access = return_access(user=request.user, participant=participant)
+    if not can_sign_off(access=access, participant=participant):
+        if Role.SENIOR_LEAD not in access.roles:
+            raise PermissionDenied("Only the organisation's senior lead can sign off its return.")
+        raise _NotWaiting(participant)
+    return participant
+
+
+class _NotWaiting(Exception):
+    def __init__(self, participant: Participant):
+        self.participant = participant
+
+
+def _not_waiting(request, error: _NotWaiting) -> HttpResponse:
+    messages.error(request, "This return is not waiting for sign-off.")
+    return redirect(_return_url(error.participant))
+
+
+def _answers_by_section(participant: Participant) -> list[dict]:
+    """Every section's items with their answers and evidence, for the senior lead to check."""
+    responses = {
+        response.item_id: response
+        for response in Response.objects.filter(participant=participant)
+        .select_related("rating")
+        .prefetch_related("evidence")
+    }
+    return [
+        {
+            "section": state.section,
+            "items": [
+                {"item": item_state.item, "response": responses.get(item_state.item.pk)}
+                for item_state in state.assessable
+            ],
+        }
+        for state in return_sections(participant=participant)
+    ]
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def return_sign_off(request: HttpRequest, audit_id: int, participant_id: int) -> HttpResponse:
-    return _return_action(
-        request,
-        audit_id,
-        participant_id,
-        sign_off_return,
-        "You have signed off the return: it has been submitted to the audit lead.",
+    """Check your answers, then sign off: the POST must come from the check page's button."""
+    try:
+        participant = _signing_off(request, audit_id, participant_id)
+    except _NotWaiting as error:
+        return _not_waiting(request, error)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "sign-off":
+            return redirect(request.path)
+        try:
+            sign_off_return(user=request.user, participant=participant)
+        except AuditError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, "You have signed off the return: it has been submitted to the audit lead."
+            )
+        return redirect(_return_url(participant))
+    context = _return_context(request, participant)
+    context.update(
+        {
+            "answers": _answers_by_section(participant),
+            "breadcrumbs": _return_crumbs(participant, {"text": "Check before signing off"}),
+        }
     )
+    return render(request, "audits/cycles/sign_off.html", context)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def return_send_back(request: HttpRequest, audit_id: int, participant_id: int) -> HttpResponse:
-    return _return_action(
-        request,
-        audit_id,
-        participant_id,
-        send_back_to_contributors,
-        "The return has gone back to contributors.",
+    try:
+        participant = _signing_off(request, audit_id, participant_id)
+    except _NotWaiting as error:
+        return _not_waiting(request, error)
+    form = SendBackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                send_back_to_contributors(
+                    user=request.user, participant=participant, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            except AuditError as error:
+                messages.error(request, error.message)
+                return redirect(_return_url(participant))
+            else:
+                messages.success(request, "The return has gone back to contributors.")
+                return redirect(_return_url(participant))
+    context = _return_context(request, participant)
+    context.update(
+        {
+            "form": form,
+            "breadcrumbs": _return_crumbs(participant, {"text": "Send back to contributors"}),
+        }
     )
+    return render(request, "audits/cycles/send_back.html", context, status=status)
 
 
 @login_required
@@ -383,7 +517,7 @@ def _rating_options(form: ResponseForm, item) -> list[dict]:
             {
                 "value": NOT_APPLICABLE,
                 "label": "Not applicable",
-                "hint": "Give the reason below.",
+                "hint": "",
                 "checked": selected == NOT_APPLICABLE,
             }
         )
@@ -416,6 +550,17 @@ def return_item(
             messages.error(request, "This return cannot be changed now.")
             return redirect(request.path)
         form = ResponseForm(request.POST, **form_kwargs)
+        if form.is_valid() and form.is_empty:
+            # Nothing entered: never wipe a saved or carried-forward answer by accident.
+            if response is not None and not _is_blank(response):
+                messages.info(
+                    request,
+                    f"Nothing was saved for {item.ref}: the form was empty, so the answer "
+                    "already there has been kept.",
+                )
+            else:
+                messages.info(request, f"Nothing to save: {item.ref} has no answer yet.")
+            return redirect(_after_save(request, participant, item))
         if form.is_valid():
             try:
                 save_response(
@@ -444,21 +589,16 @@ def return_item(
                 form.is_valid()
                 status = 409
             except PersonalDataFound as found:
-                personal_data = [
-                    {"label": f.label, "description": describe(f.findings)} for f in found.found
-                ]
+                personal_data = _personal_data_findings(found, form)
             else:
                 messages.success(request, f"Your answer to {item.ref} has been saved.")
-                if "save_and_next" in request.POST:
-                    following = _next_item(participant, item)
-                    if following is not None:
-                        return redirect(_item_url(participant, following))
-                section_url = reverse(
-                    "audit_cycles:section", args=[audit_id, participant.pk, item.section_id]
-                )
-                return redirect(section_url)
+                return redirect(_after_save(request, participant, item))
         else:
             status = 400
+            if STALE_FORM in form.non_field_errors():
+                # A missing or tampered version: draw the form again from the current one.
+                form.data = form.data.copy()
+                form.data["version"] = str(response.version if response else 0)
     else:
         form = ResponseForm(initial=_response_initial(response), **form_kwargs)
     evidence = list(response.evidence.select_related("procedure")) if response else []
@@ -486,6 +626,27 @@ def return_item(
         }
     )
     return render(request, "audits/cycles/item.html", context, status=status)
+
+
+def _is_blank(response: Response) -> bool:
+    return not (
+        response.rating_id or response.not_applicable or response.narrative or response.sufficiency
+    )
+
+
+def _after_save(request, participant: Participant, item) -> str:
+    """Where the button pressed leads: the evidence page, the next item, or the section."""
+    if "save_and_evidence" in request.POST:
+        return reverse(
+            "audit_cycles:evidence", args=[participant.audit_id, participant.pk, item.pk]
+        )
+    if "save_and_next" in request.POST:
+        following = _next_item(participant, item)
+        if following is not None:
+            return _item_url(participant, following)
+    return reverse(
+        "audit_cycles:section", args=[participant.audit_id, participant.pk, item.section_id]
+    )
 
 
 def _item_url(participant: Participant, item) -> str:
@@ -609,9 +770,9 @@ def return_evidence(
             else:
                 return HttpResponse("Unknown action.", status=400, content_type="text/plain")
         except PersonalDataFound as found:
-            personal_data = [
-                {"label": f.label, "description": describe(f.findings)} for f in found.found
-            ]
+            personal_data = _personal_data_findings(
+                found, link_form if action == "link" else file_form
+            )
             context["personal_data_action"] = action
         except AuditError as error:
             messages.error(request, error.message)

@@ -76,6 +76,11 @@ def test_a_contributor_completes_the_return_and_the_senior_lead_submits_it(page,
 
     sign_in(page, live_demo.url, "seniorlead@northshire-health.example", "/audits/")
     page.get_by_role("link", name=RETURN_LINK).first.click()
+    page.get_by_role("button", name="Check your answers and sign off").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before signing off"
+    )
+    assert_accessible(page)
     page.get_by_role("button", name="Sign off and submit").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("signed off")
     expect(page.locator(".govuk-summary-list")).to_contain_text("Submitted")
@@ -92,9 +97,21 @@ def test_the_audits_pages_work_without_javascript(page_without_js, live_demo):
     page.locator(".govuk-task-list__link").first.click()
     page.locator(".govuk-task-list__link").first.click()
     expect(page.get_by_text("Carried forward — confirm or update").first).to_be_visible()
-    page.get_by_role("link", name=re.compile("Add or remove evidence")).click()
+    page.get_by_role("button", name=re.compile("Save and add evidence")).click()
     page.get_by_label("Search the manuals you can read").fill("supervision")
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("button", name=re.compile("^Add")).first).to_be_visible()
     page.get_by_role("button", name=re.compile("^Add")).first.click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("has been added")
+
+
+def test_the_audits_list_fits_a_small_screen(page, live_demo):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(
+        page, live_demo.url, "auditlead@northshire-safeguarding-partnership.example", "/audits/"
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Self-audit")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0

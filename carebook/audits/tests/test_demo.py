@@ -1,6 +1,7 @@
 """The demo-data contract for self-audit: the partnership's two Section 11 cycles."""
 
 import pytest
+from django.utils import timezone
 
 from carebook.audits import demo
 from carebook.audits.models import Audit, AuditStatus, Participant, ParticipantStatus
@@ -32,6 +33,24 @@ def test_the_previous_cycle_is_closed_with_every_return_submitted():
     assert set(previous.participants.values_list("status", flat=True)) == {
         ParticipantStatus.SUBMITTED
     }
+
+
+def test_the_previous_cycle_was_submitted_on_past_dates_before_it_was_due():
+    previous = _current().previous
+    today = timezone.localdate()
+    for participant in previous.participants.all():
+        submitted = timezone.localdate(participant.submitted_at)
+        assert submitted <= previous.due_date < today
+        assert participant.ready_at < participant.submitted_at
+        assert previous.opened_at < participant.ready_at
+    assert len({p.submitted_at for p in previous.participants.all()}) > 1
+
+
+def test_loading_the_demo_again_keeps_the_previous_cycles_dates():
+    previous = _current().previous
+    dates = list(previous.participants.values_list("submitted_at", flat=True))
+    demo.load(lambda message: None)
+    assert list(previous.participants.values_list("submitted_at", flat=True)) == dates
 
 
 def test_the_invited_return_starts_with_answers_carried_forward():

@@ -189,11 +189,21 @@ def test_the_senior_lead_can_send_a_return_back_to_contributors(police):
     services.mark_ready_for_sign_off(
         user=login("contributor", "northshire-police"), participant=police
     )
+    senior = login("seniorlead", "northshire-police")
+    with pytest.raises(ValidationError):
+        services.send_back_to_contributors(user=senior, participant=police, reason="  ")
     services.send_back_to_contributors(
-        user=login("seniorlead", "northshire-police"), participant=police
+        user=senior, participant=police, reason="Section 2 needs the new audit figures."
     )
     police.refresh_from_db()
     assert police.status == ParticipantStatus.IN_PROGRESS
+    assert police.sent_back_reason == "Section 2 needs the new audit figures."
+    assert police.sent_back_by == senior
+    services.mark_ready_for_sign_off(
+        user=login("contributor", "northshire-police"), participant=police
+    )
+    police.refresh_from_db()
+    assert police.sent_back_reason == ""
 
 
 @pytest.mark.parametrize(

@@ -318,8 +318,19 @@ def test_a_staff_only_procedure_of_another_organisation_cannot_be_linked(
 
 
 def test_the_return_can_be_marked_ready_only_when_complete(client, contributor, audit, police):
-    response = client.post(f"/audits/{audit.pk}/returns/{police.pk}/ready/", follow=True)
-    assert "Complete every section first" in response.content.decode()
+    return_url = f"/audits/{audit.pk}/returns/{police.pk}/"
+    page = client.get(return_url).content.decode()
+    assert 'disabled aria-disabled="true"' in page
+    response = client.post(f"{return_url}ready/")
+    assert response.status_code == 400
+    page = errors_of(response)
+    assert "<title>Error: " in page
+    sections = list(audit.framework_version.sections.order_by("position"))
+    for section in sections:
+        assert f"Complete section {section.ref}: {section.name}" in page
+        assert f'href="{return_url}sections/{section.pk}/"' in page
+    police.refresh_from_db()
+    assert police.status == "invited"
     for item in audit.framework_version.items.filter(assessable=True):
         services.save_response(
             user=contributor,
@@ -332,9 +343,9 @@ def test_the_return_can_be_marked_ready_only_when_complete(client, contributor, 
             narrative="",
             sufficiency="",
         )
-    page = client.get(f"/audits/{audit.pk}/returns/{police.pk}/").content.decode()
-    assert page.count(">Completed<") >= 2
-    client.post(f"/audits/{audit.pk}/returns/{police.pk}/ready/")
+    page = client.get(return_url).content.decode()
+    assert page.count(">Completed<") >= 2 and "aria-disabled" not in page
+    client.post(f"{return_url}ready/")
     police.refresh_from_db()
     assert police.status == "ready_for_sign_off"
 

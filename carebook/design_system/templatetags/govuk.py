@@ -41,7 +41,10 @@ def described_by(bound_field) -> str:
 
 @register.filter
 def field_anchor(bound_field) -> str:
-    """The id to link to from the error summary: the first option for radios and checkboxes."""
+    """The id to link to from the error summary: the first option for radios and checkboxes;
+    for a hidden field, which cannot take focus, the form's first visible field."""
+    if bound_field.is_hidden:
+        return first_field_id(bound_field.form)
     if widget_kind(bound_field.field.widget) in {"radios", "checkboxes"}:
         subwidgets = list(bound_field.subwidgets)
         if subwidgets:
@@ -55,3 +58,12 @@ def first_field_id(form) -> str:
         if not bound_field.is_hidden:
             return field_anchor(bound_field)
     return "main-content"
+
+
+@register.filter
+def thousands(number) -> str:
+    """10000 as "10,000"."""
+    try:
+        return f"{int(number):,}"
+    except (TypeError, ValueError):
+        return ""
