@@ -14,7 +14,7 @@ from carebook.audits.models import (
     ParticipantStatus,
 )
 
-from .conftest import login
+from .conftest import TEST_AUDIT, login
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_the_lead_moderates_an_item_and_both_ratings_show(lead_client, submitted
         url, {"rating": "4", "rationale": "Panel saw audits.", "version": "0"}
     )
     assert response.status_code == 302
-    moderated = ModeratedRating.objects.get()
+    moderated = ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT)
     assert moderated.rating.value == 4 and moderated.rationale == "Panel saw audits."
     item_page = lead_client.get(
         f"/audits/{submitted_police.audit_id}/returns/{submitted_police.pk}/items/{item.pk}/"
@@ -64,7 +64,7 @@ def test_bad_moderation_is_a_form_error(lead_client, submitted_police, item, dat
     response = lead_client.post(moderate_url(submitted_police, item), {**data, "version": "0"})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not ModeratedRating.objects.exists()
+    assert not ModeratedRating.objects.filter(participant__audit__title=TEST_AUDIT).exists()
 
 
 def test_a_stale_moderation_shows_both_versions(lead_client, submitted_police, item, lead):
@@ -85,20 +85,25 @@ def test_a_stale_moderation_shows_both_versions(lead_client, submitted_police, i
     assert response.status_code == 409
     page = response.content.decode()
     assert "changed by someone else" in page and "First view." in page and "Second view." in page
-    assert ModeratedRating.objects.get().rationale == "First view."
+    assert (
+        ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT).rationale == "First view."
+    )
     # Saving again from the conflict page (now at the current version) replaces it.
     response = lead_client.post(
         moderate_url(submitted_police, item),
         {"rating": "1", "rationale": "Second view.", "version": "1"},
     )
     assert response.status_code == 302
-    assert ModeratedRating.objects.get().rationale == "Second view."
+    assert (
+        ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT).rationale
+        == "Second view."
+    )
 
 
 def test_an_unsubmitted_return_cannot_be_moderated(lead_client, police, item):
     response = lead_client.post(moderate_url(police, item), {"rating": "3", "rationale": "x"})
     assert response.status_code == 302
-    assert not ModeratedRating.objects.exists()
+    assert not ModeratedRating.objects.filter(participant__audit__title=TEST_AUDIT).exists()
 
 
 def test_a_participant_sees_the_moderated_rating_only_once_published(
@@ -153,7 +158,7 @@ def test_the_lead_starts_moderation_and_records_a_challenge_event(lead_client, a
         {"date": "14/7/2026", "participants": [police.pk], "items": [item.pk], "notes": "Good."},
     )
     assert response.status_code == 302
-    event = ChallengeEvent.objects.get()
+    event = ChallengeEvent.objects.get(audit=audit)
     assert list(event.items.all()) == [item]
     page = lead_client.get(f"/audits/{audit.pk}/challenge/").content.decode()
     assert "14 July 2026" in page and "Northshire Police" in page
@@ -175,7 +180,7 @@ def test_the_lead_adds_an_action_and_the_due_date_is_checked(lead_client, audit,
     assert response.status_code == 400
     response = lead_client.post(url, {**data, "due_date": "30/9/2026"})
     assert response.status_code == 302
-    assert Action.objects.get().owners.get() == org("northshire-police")
+    assert Action.objects.get(audit=audit).owners.get() == org("northshire-police")
 
 
 def test_an_action_is_done_by_its_owner_and_verified_by_the_lead(client, audit, item, org, lead):
