@@ -242,3 +242,54 @@ def test_the_action_plan_puts_overdue_first_and_filters(lead_client, audit, item
     overdue = lead_client.get(f"/audits/{audit.pk}/actions/?status=overdue").content.decode()
     assert "Overdue action" in overdue and "Later action" not in overdue
     assert lead_client.get(f"/audits/{audit.pk}/actions/?status=nonsense").status_code == 200
+
+
+def test_the_section_page_shows_moderated_ratings_only_to_who_may_see_them(
+    client, submitted_police, item, lead
+):
+    services.moderate_item(
+        user=lead,
+        participant=submitted_police,
+        item=item,
+        expected_version=0,
+        rating_value=4,
+        not_applicable=False,
+        not_applicable_reason="",
+        rationale="Seen.",
+    )
+    base = f"/audits/{submitted_police.audit_id}/returns/{submitted_police.pk}/"
+    url = f"{base}sections/{item.section_id}/"
+    client.force_login(lead)
+    assert "Moderated 4: Embedded" in client.get(url).content.decode()
+    client.force_login(login("contributor", "northshire-police"))
+    assert "Moderated" not in client.get(url).content.decode()
+
+
+def test_ids_from_elsewhere_in_challenge_and_action_forms_are_form_errors(
+    lead_client, audit, police, item
+):
+    from carebook.audits.models import Item, Participant
+
+    other_participant = Participant.objects.exclude(audit=audit).first()
+    other_item = Item.objects.exclude(framework_version=audit.framework_version).first()
+    response = lead_client.post(
+        f"/audits/{audit.pk}/challenge/new/",
+        {"date": "1/7/2026", "participants": [other_participant.pk], "items": [other_item.pk]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Select organisations taking part in this audit" in page
+    assert "Select items of this audit&#x27;s framework" in page
+    response = lead_client.post(
+        f"/audits/{audit.pk}/actions/new/",
+        {
+            "items": [other_item.pk],
+            "owners": [police.organisation_id],
+            "owner_name": "X",
+            "description": "Y",
+            "due_date": "1/7/2026",
+        },
+    )
+    assert response.status_code == 400
+    assert not ChallengeEvent.objects.filter(audit=audit).exists()
+    assert not Action.objects.filter(audit=audit).exists()
