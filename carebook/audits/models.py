@@ -251,6 +251,13 @@ class Participant(models.Model):
     sent_back_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The lead's message when it last returned a submitted return for changes (kept, and shown
+    # to the participant, until the return is submitted again).
+    returned_message = models.TextField(blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["audit", "organisation__name"]
@@ -373,3 +380,152 @@ class PersonalDataWarning(models.Model):
 
     def __str__(self) -> str:
         return f"Personal data warning on {self.response}"
+
+
+# Challenge and moderation ------------------------------------------------------------------
+
+
+class ChallengeEvent(models.Model):
+    """A meeting at which the lead challenged participants on their returns.
+
+    Seen only by the lead organisation's audit leads until the report is published.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="challenge_events")
+    date = models.DateField()
+    # Who took part: the participants present, and anyone else in words.
+    participants = models.ManyToManyField(Participant, blank=True, related_name="challenge_events")
+    attendees = models.TextField(blank=True, help_text="Who took part, in words.")
+    notes = models.TextField(blank=True)
+    items = models.ManyToManyField(Item, blank=True, related_name="challenge_events")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["audit", "-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Challenge event on {self.date.isoformat()}"
+
+
+class ModeratedRating(models.Model):
+    """The lead's rating of one participant's item after challenge, with its rationale.
+
+    Kept apart from `Response` so that the self rating is never touched and the participant's
+    saves and the lead's moderation each have their own `version` counter (a save made from an
+    older version is refused by `services_moderation.moderate_item`). For scores, an item's
+    value is the moderated rating where there is one, else the self rating.
+    """
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="moderated_ratings"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="moderated_ratings")
+    rating = models.ForeignKey(
+        ScaleLevel, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    not_applicable = models.BooleanField(default=False)
+    not_applicable_reason = models.TextField(blank=True)
+    rationale = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    moderated_at = models.DateTimeField(default=timezone.now)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["participant", "item__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "item"], name="audits_one_moderated_rating_per_item"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(not_applicable=True) & models.Q(rating__isnull=True))
+                    | (models.Q(not_applicable=False) & models.Q(rating__isnull=False))
+                ),
+                name="audits_moderated_rating_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Moderated rating of {self.participant.organisation} on {self.item.ref}"
+
+
+# Actions -----------------------------------------------------------------------------------
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done — awaiting verification"
+    VERIFIED = "verified", "Verified and closed"
+
+
+class Action(models.Model):
+    """Something to be done about one or more items, owned by one or more organisations.
+
+    Closes (status verified) only when an audit lead of the lead organisation verifies it.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="actions")
+    items = models.ManyToManyField(Item, related_name="actions")
+    # Participants or the lead organisation (checked by the service).
+    owners = models.ManyToManyField("organisations.Organisation", related_name="audit_actions")
+    owner_name = models.CharField(max_length=LABEL_LENGTH, help_text="The named owner.")
+    description = models.TextField()
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    completion_evidence = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The open action of the previous cycle this one continues.
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["audit", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ActionStatus.VERIFIED
+
+    def is_overdue(self, today=None) -> bool:
+        """Past its due date and not yet verified."""
+        today = today or timezone.localdate()
+        return not self.is_closed and self.due_date < today
+
+
+class ActionUpdate(models.Model):
+    """A progress note on an action (also records status changes, in words)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["action", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Update on {self.action}"

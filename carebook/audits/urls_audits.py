@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_audits as views
+from . import views_moderation as moderation
 
 app_name = "audit_cycles"
 
@@ -21,5 +22,17 @@ urlpatterns = [
     path(f"{RETURN}sections/<int:section_id>/", views.return_section, name="section"),
     path(f"{RETURN}items/<int:item_id>/", views.return_item, name="item"),
     path(f"{RETURN}items/<int:item_id>/evidence/", views.return_evidence, name="evidence"),
+    path(f"{RETURN}items/<int:item_id>/moderate/", moderation.moderate, name="moderate"),
+    path(f"{RETURN}return-for-changes/", moderation.return_changes, name="return-changes"),
+    path(
+        "<int:audit_id>/moderation/start/",
+        moderation.audit_start_moderation,
+        name="start-moderation",
+    ),
+    path("<int:audit_id>/challenge/", moderation.challenge_events, name="challenge"),
+    path("<int:audit_id>/challenge/new/", moderation.challenge_event_create, name="challenge-new"),
+    path("<int:audit_id>/actions/", moderation.action_plan, name="actions"),
+    path("<int:audit_id>/actions/new/", moderation.action_create, name="action-new"),
+    path("<int:audit_id>/actions/<int:action_id>/", moderation.action_detail, name="action"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
 ]

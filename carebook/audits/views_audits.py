@@ -46,6 +46,12 @@ from .selectors_audits import (
     return_sections,
     section_in_audit,
 )
+from .selectors_moderation import (
+    MODERATING,
+    can_moderate,
+    can_see_moderation,
+    moderated_ratings_for,
+)
 from .services_audits import (
     AuditError,
     PersonalDataFound,
@@ -210,6 +216,10 @@ def _audit_page(request, audit, *, invite_form=None, status=200) -> HttpResponse
             "participants": participants,
             "invite_form": invite_form if access.is_lead else None,
             "can_open": access.is_lead and audit.status == AuditStatus.DRAFT,
+            "can_start_moderation": access.is_lead and audit.status == AuditStatus.OPEN,
+            "can_see_moderation": can_see_moderation(user=request.user, audit=audit),
+            "sees_actions": audit.status != AuditStatus.DRAFT
+            and (access.is_lead or bool(access.return_roles)),
             "is_demo": _is_demo(audit),
             "demo_mark": DEMO_MARK,
             "breadcrumbs": [_home_crumb(), {"text": audit.title}],
@@ -287,6 +297,9 @@ def _return_page(request, participant: Participant, *, unfinished=None, status=2
             "is_complete": can_mark and all(s.status == COMPLETED for s in assessable),
             "unfinished": unfinished,
             "can_sign_off": can_sign_off(access=context["access"], participant=participant),
+            "can_return_for_changes": context["access"].is_lead
+            and participant.status == ParticipantStatus.SUBMITTED
+            and participant.audit.status in MODERATING,
             "breadcrumbs": [
                 _home_crumb(),
                 _audit_crumb(participant.audit),
@@ -466,6 +479,11 @@ def return_section(
     if section_in_audit(participant=participant, section_id=section_id) is None:
         raise Http404("No such section in this audit.")
     state = next(s for s in return_sections(participant=participant) if s.section.pk == section_id)
+    moderated = {
+        m.item_id: m for m in moderated_ratings_for(user=request.user, participant=participant)
+    }
+    for entry in state.items:
+        entry.moderated = moderated.get(entry.item.pk)
     context = _return_context(request, participant)
     context.update(
         {
@@ -612,6 +630,11 @@ def return_item(
             "rating_options": _rating_options(form, item),
             "conflict": conflict,
             "conflict_rows": _conflict_rows(conflict, form, levels) if status == 409 else None,
+            "can_see_moderation": can_see_moderation(user=request.user, audit=participant.audit),
+            "moderated": moderated_ratings_for(user=request.user, participant=participant)
+            .filter(item=item)
+            .first(),
+            "can_moderate": can_moderate(user=request.user, participant=participant),
             "personal_data": personal_data,
             "breadcrumbs": _return_crumbs(
                 participant,

@@ -12,6 +12,8 @@ from carebook.organisations.models import Organisation
 from .helpers import valid_bytes
 
 PARTNERSHIP = "northshire-safeguarding-partnership"
+# The `audit` fixture's title: the demo data has audits of the same partnership too.
+TEST_AUDIT = "Test audit 2026"
 
 
 def login(role: str, slug: str) -> User:
@@ -43,7 +45,7 @@ def audit(db, framework_version, lead, org):
         user=lead,
         lead_organisation=org(PARTNERSHIP),
         framework_version=framework_version,
-        title="Test audit 2026",
+        title=TEST_AUDIT,
         period_start=dt.date(2026, 4, 1),
         period_end=dt.date(2027, 3, 31),
         due_date=dt.date(2026, 6, 30),
@@ -61,3 +63,32 @@ def police(audit):
 @pytest.fixture
 def health(audit):
     return audit.participants.get(organisation__slug="northshire-health")
+
+
+def submit(participant, rating: int = 2):
+    """Answer every assessable item, mark the return ready and sign it off."""
+    contributor = login("contributor", participant.organisation.slug)
+    for item in participant.audit.framework_version.items.filter(assessable=True):
+        existing = participant.responses.filter(item=item).first()
+        services_audits.save_response(
+            user=contributor,
+            participant=participant,
+            item=item,
+            expected_version=existing.version if existing else 0,
+            rating_value=rating,
+            not_applicable=False,
+            not_applicable_reason="",
+            narrative="",
+            sufficiency="",
+        )
+    services_audits.mark_ready_for_sign_off(user=contributor, participant=participant)
+    services_audits.sign_off_return(
+        user=login("seniorlead", participant.organisation.slug), participant=participant
+    )
+    participant.refresh_from_db()
+    return participant
+
+
+@pytest.fixture
+def submitted_police(police):
+    return submit(police)
