@@ -26,6 +26,7 @@ from .forms_audits import (
 )
 from .models import AuditStatus, EvidenceKind, Participant, ParticipantStatus, Response
 from .personal_data import describe
+from .reports import PUBLISHED_STATUSES
 from .selectors_audits import (
     audit_access,
     audits_visible_to,
@@ -41,6 +42,7 @@ from .selectors_audits import (
     return_sections,
     section_in_audit,
 )
+from .selectors_reports import reports_visible_to
 from .services_audits import (
     AuditError,
     PersonalDataFound,
@@ -125,6 +127,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "led": led,
             "taking_part": taking_part,
             "can_create": lead_organisations_for(user=request.user).exists(),
+            "reports": list(
+                reports_visible_to(user=request.user).filter(status__in=PUBLISHED_STATUSES)
+            ),
             "has_demo": any(audit.lead_organisation.is_demo for audit in audits),
             "demo_mark": DEMO_MARK,
             "breadcrumbs": [{"text": "Self-audit"}],
@@ -189,6 +194,7 @@ def _audit_page(request, audit, *, invite_form=None, status=200) -> HttpResponse
             "participants": participants,
             "invite_form": invite_form if access.is_lead else None,
             "can_open": access.is_lead and audit.status == AuditStatus.DRAFT,
+            "report_readable": access.is_lead or audit.status in PUBLISHED_STATUSES,
             "is_demo": _is_demo(audit),
             "demo_mark": DEMO_MARK,
             "breadcrumbs": [_home_crumb(), {"text": audit.title}],

@@ -3,6 +3,8 @@ return and moderation pages have tests of their own)."""
 
 import datetime as dt
 
+from django.utils import timezone
+
 from carebook.audits.models import (
     Action,
     ActionStatus,
@@ -64,7 +66,7 @@ def add_action(
     owners: list,
     *,
     description: str = "Write a supervision policy",
-    due: dt.date = dt.date(2026, 9, 30),
+    due: dt.date | None = None,
     status: str = ActionStatus.OPEN,
     carried_from: Action | None = None,
 ) -> Action:
@@ -72,7 +74,7 @@ def add_action(
         audit=audit,
         owner_name="A. Manager",
         description=description,
-        due_date=due,
+        due_date=due or timezone.localdate() + dt.timedelta(days=90),
         status=status,
         carried_from=carried_from,
     )
