@@ -97,6 +97,7 @@ def _procedure_context(
     )
     today = timezone.localdate()
     return {
+        "audit_evidence": _audit_evidence(request, procedure),
         "pending": _pending_for_editors(request, procedure, organisation),
         "national_version": inputs.version
         if inputs.national and version.national_version_id
@@ -116,6 +117,16 @@ def _procedure_context(
 
 
 EDITING_ROLES = {"editor", "approver", "orgadmin"}
+
+
+def _audit_evidence(request: HttpRequest, procedure: Procedure) -> list[dict]:
+    """Self-audit items that cite this procedure as evidence, as this user may see them (one
+    query; none for anonymous users). Outside the cached render: it depends on the user."""
+    if not request.user.is_authenticated or not procedure.pk:
+        return []
+    from carebook.audits.selectors_reports import procedure_evidence_for
+
+    return procedure_evidence_for(user=request.user, procedure_id=procedure.pk)
 
 
 def _pending_for_editors(request: HttpRequest, procedure: Procedure, organisation):
