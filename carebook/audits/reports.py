@@ -273,12 +273,14 @@ def _levels(framework_version_id: int) -> tuple[list[Level], dict[int, Level]]:
 
 
 def _ratings(*, rows, levels_by_id: dict[int, Level]) -> dict[tuple[int, int], Rating]:
+    # One Rating per level, shared by every answer at that level.
+    shared = {rating_id: Rating(level=level) for rating_id, level in levels_by_id.items()}
     ratings = {}
     for participant_id, item_id, rating_id, not_applicable in rows:
         if not_applicable:
             ratings[participant_id, item_id] = NOT_APPLICABLE
         elif rating_id is not None:
-            ratings[participant_id, item_id] = Rating(level=levels_by_id[rating_id])
+            ratings[participant_id, item_id] = shared[rating_id]
     return ratings
 
 
@@ -312,25 +314,28 @@ def _cells(
 
 
 def _action_rows(audit: Audit, today: dt.date) -> list[ActionRow]:
-    actions = (
-        Action.objects.filter(audit=audit)
-        .prefetch_related("items", "owners")
-        .order_by("due_date", "pk")
-    )
+    """The audit's actions with their items' refs and owners' names: three queries, reading
+    the two many-to-many tables as plain values (no model per link)."""
+    refs: dict[int, list[tuple[int, str]]] = {}
+    for action_id, position, ref in Action.items.through.objects.filter(
+        action__audit=audit
+    ).values_list("action_id", "item__position", "item__ref"):
+        refs.setdefault(action_id, []).append((position, ref))
+    owners: dict[int, list[str]] = {}
+    for action_id, name in Action.owners.through.objects.filter(action__audit=audit).values_list(
+        "action_id", "organisation__name"
+    ):
+        owners.setdefault(action_id, []).append(name)
     return [
         ActionRow(
             action=action,
-            item_refs=tuple(item.ref for item in sorted(action.items.all(), key=_position)),
-            owners=tuple(sorted(owner.name for owner in action.owners.all())),
+            item_refs=tuple(ref for _, ref in sorted(refs.get(action.pk, []))),
+            owners=tuple(sorted(owners.get(action.pk, []))),
             overdue=action.is_overdue(today),
             carried_forward=action.carried_from_id is not None,
         )
-        for action in actions
+        for action in Action.objects.filter(audit=audit).order_by("due_date", "pk")
     ]
-
-
-def _position(item: Item) -> int:
-    return item.position
 
 
 def _compare(

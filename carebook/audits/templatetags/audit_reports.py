@@ -46,6 +46,40 @@ def report_grid_rows(report: Report) -> SafeString:
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
 
 
+def _td(text: str, numeric: bool = False) -> str:
+    modifier = " govuk-table__cell--numeric" if numeric else ""
+    return f'<td class="govuk-table__cell{modifier}">{escape(text)}</td>'
+
+
+@register.simple_tag
+def report_score_rows(report: Report) -> SafeString:
+    rows = []
+    for row in report.rows:
+        cells = "".join(_td(score_text(value), numeric=True) for value in row.section_scores)
+        rows.append(
+            '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+            f"{escape(row.participant.organisation.name)}</th>{cells}"
+            f"{_td(score_text(row.overall), numeric=True)}</tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+DIRECTIONS = {"up": " (raised)", "down": " (lowered)"}
+
+
+@register.simple_tag
+def report_moderation_rows(report: Report) -> SafeString:
+    rows = []
+    for moderation in report.moderations:
+        moderated = moderation.cell.moderated.text + DIRECTIONS.get(moderation.direction, "")
+        rows.append(
+            '<tr class="govuk-table__row">'
+            f"{_td(moderation.participant.organisation.name)}{_td(moderation.item.ref)}"
+            f"{_td(moderation.cell.self_rating.text)}{_td(moderated)}</tr>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
 @register.filter
 def score(value) -> str:
     return score_text(value)
