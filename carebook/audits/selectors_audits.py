@@ -133,10 +133,18 @@ def return_access(*, user: User | AnonymousUser, participant: Participant) -> Re
     return ReturnAccess(is_lead=access.is_lead, roles=access.roles_for(participant))
 
 
+def accepts_returns(participant: Participant) -> bool:
+    """While the audit is open; in moderation, only a return the lead returned for changes."""
+    status = participant.audit.status
+    return status == AuditStatus.OPEN or (
+        status == AuditStatus.MODERATION and participant.returned_at is not None
+    )
+
+
 def can_edit_return(*, access: ReturnAccess, participant: Participant) -> bool:
     return (
         access.is_participant
-        and participant.audit.status == AuditStatus.OPEN
+        and accepts_returns(participant)
         and participant.status in (ParticipantStatus.INVITED, ParticipantStatus.IN_PROGRESS)
     )
 
@@ -148,7 +156,7 @@ def can_mark_ready(*, access: ReturnAccess, participant: Participant) -> bool:
 def can_sign_off(*, access: ReturnAccess, participant: Participant) -> bool:
     return (
         Role.SENIOR_LEAD in access.roles
-        and participant.audit.status == AuditStatus.OPEN
+        and accepts_returns(participant)
         and participant.status == ParticipantStatus.READY_FOR_SIGN_OFF
     )
 

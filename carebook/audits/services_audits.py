@@ -125,8 +125,9 @@ def create_audit(
     due_date: dt.date,
     previous: Audit | None = None,
 ) -> Audit:
-    """A draft audit. From a previous audit, its participants are invited again and their
-    answers and evidence carried forward, item by item where the refs match."""
+    """A draft audit. From a previous audit, its participants are invited again, their
+    answers and evidence carried forward item by item where the refs match, and its actions not
+    yet verified carried forward too (`services_moderation.carry_forward_actions`)."""
     if not lead_organisations_for(user=user).filter(pk=lead_organisation.pk).exists():
         raise PermissionDenied(f"You are not an audit lead at {lead_organisation}.")
     errors = check_audit_dates(period_start=period_start, period_end=period_end, due_date=due_date)
@@ -147,6 +148,9 @@ def create_audit(
     if previous is not None:
         for earlier in previous.participants.select_related("organisation"):
             _invite(audit=audit, organisation=earlier.organisation)
+        from .services_moderation import carry_forward_actions
+
+        carry_forward_actions(source=previous, target=audit)
     return audit
 
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_audits as views
+from . import views_moderation as moderation
 from . import views_reports
 
 app_name = "audit_cycles"
@@ -28,5 +29,17 @@ urlpatterns = [
     path("<int:audit_id>/report/board-report.xlsx", views_reports.export_xlsx, name="report-xlsx"),
     path("<int:audit_id>/report/board-report.docx", views_reports.export_docx, name="report-docx"),
     path("<int:audit_id>/report/responses.csv", views_reports.export_csv, name="report-csv"),
+    path(f"{RETURN}items/<int:item_id>/moderate/", moderation.moderate, name="moderate"),
+    path(f"{RETURN}return-for-changes/", moderation.return_changes, name="return-changes"),
+    path(
+        "<int:audit_id>/moderation/start/",
+        moderation.audit_start_moderation,
+        name="start-moderation",
+    ),
+    path("<int:audit_id>/challenge/", moderation.challenge_events, name="challenge"),
+    path("<int:audit_id>/challenge/new/", moderation.challenge_event_create, name="challenge-new"),
+    path("<int:audit_id>/actions/", moderation.action_plan, name="actions"),
+    path("<int:audit_id>/actions/new/", moderation.action_create, name="action-new"),
+    path("<int:audit_id>/actions/<int:action_id>/", moderation.action_detail, name="action"),
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence-download"),
 ]

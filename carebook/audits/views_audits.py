@@ -42,6 +42,12 @@ from .selectors_audits import (
     return_sections,
     section_in_audit,
 )
+from .selectors_moderation import (
+    MODERATING,
+    can_moderate,
+    can_see_moderation,
+    moderated_ratings_for,
+)
 from .selectors_reports import reports_visible_to
 from .services_audits import (
     AuditError,
@@ -195,6 +201,10 @@ def _audit_page(request, audit, *, invite_form=None, status=200) -> HttpResponse
             "invite_form": invite_form if access.is_lead else None,
             "can_open": access.is_lead and audit.status == AuditStatus.DRAFT,
             "report_readable": access.is_lead or audit.status in PUBLISHED_STATUSES,
+            "can_start_moderation": access.is_lead and audit.status == AuditStatus.OPEN,
+            "can_see_moderation": can_see_moderation(user=request.user, audit=audit),
+            "sees_actions": audit.status != AuditStatus.DRAFT
+            and (access.is_lead or bool(access.return_roles)),
             "is_demo": _is_demo(audit),
             "demo_mark": DEMO_MARK,
             "breadcrumbs": [_home_crumb(), {"text": audit.title}],
@@ -272,6 +282,9 @@ def return_tasks(request: HttpRequest, audit_id: int, participant_id: int) -> Ht
             "assessable_count": len(assessable),
             "can_mark_ready": can_mark_ready(access=context["access"], participant=participant),
             "can_sign_off": can_sign_off(access=context["access"], participant=participant),
+            "can_return_for_changes": context["access"].is_lead
+            and participant.status == ParticipantStatus.SUBMITTED
+            and participant.audit.status in MODERATING,
             "breadcrumbs": [
                 _home_crumb(),
                 _audit_crumb(participant.audit),
@@ -478,6 +491,11 @@ def return_item(
             "rating_options": _rating_options(form, item),
             "conflict": conflict,
             "conflict_rows": _conflict_rows(conflict, form, levels) if status == 409 else None,
+            "can_see_moderation": can_see_moderation(user=request.user, audit=participant.audit),
+            "moderated": moderated_ratings_for(user=request.user, participant=participant)
+            .filter(item=item)
+            .first(),
+            "can_moderate": can_moderate(user=request.user, participant=participant),
             "personal_data": personal_data,
             "breadcrumbs": _return_crumbs(
                 participant,

@@ -12,6 +12,9 @@ STATUS_COLOURS = {
     "in_progress": "light-blue",
     "ready_for_sign_off": "yellow",
     "submitted": "green",
+    # Actions ("open" and "in_progress" as above).
+    "done": "yellow",
+    "verified": "green",
 }
 TASK_COLOURS = {"Not started": "blue", "In progress": "light-blue"}
 

@@ -267,3 +267,262 @@ def test_a_participant_never_sees_another_participants_name_on_the_audit_page(cl
     client.force_login(login("contributor", "northshire-police"))
     page = client.get(f"/audits/{world['audit'].pk}/").content.decode()
     assert "Northshire Police" in page and "Northshire Health" not in page
+
+
+# Challenge, moderation and actions ---------------------------------------------------------
+
+
+@pytest.fixture
+def mworld(world, lead, org):
+    """The world, with health's return submitted and moderated, a challenge event, and an
+    action owned by each of police and health."""
+    from carebook.audits import services_moderation as moderation
+
+    from .conftest import submit
+
+    health = submit(world["health"])
+    item = world["item"]
+    moderation.moderate_item(
+        user=lead,
+        participant=health,
+        item=item,
+        expected_version=0,
+        rating_value=1,
+        not_applicable=False,
+        not_applicable_reason="",
+        rationale="Moderation rationale for health.",
+    )
+    moderation.record_challenge_event(
+        user=lead,
+        audit=world["audit"],
+        date=dt.date(2026, 7, 1),
+        participants=[health],
+        notes="Challenge notes.",
+    )
+    actions = {}
+    for slug in ("northshire-police", "northshire-health"):
+        actions[slug] = moderation.create_action(
+            user=lead,
+            audit=world["audit"],
+            items=[item],
+            owners=[org(slug)],
+            owner_name="Owner (demo)",
+            description=f"Action for {slug}",
+            due_date=dt.date(2026, 9, 30),
+        )
+    a = world["audit"].pk
+    return {
+        **world,
+        "health": health,
+        "police_action": actions["northshire-police"],
+        "health_action": actions["northshire-health"],
+        "health_base": f"/audits/{a}/returns/{health.pk}/",
+    }
+
+
+MODERATION_PAGES = {
+    "challenge events": (lambda w: f"/audits/{w['audit'].pk}/challenge/", {"lead"}, set()),
+    "record challenge": (
+        lambda w: f"/audits/{w['audit'].pk}/challenge/new/",
+        {"lead"},
+        {"police", "health"},
+    ),
+    "moderate own item": (
+        lambda w: f"{w['base']}items/{w['item'].pk}/moderate/",
+        {"lead"},
+        {"police"},
+    ),
+    "moderate health item": (
+        lambda w: f"{w['health_base']}items/{w['item'].pk}/moderate/",
+        {"lead"},
+        {"health"},
+    ),
+    "return for changes": (
+        lambda w: f"{w['health_base']}return-for-changes/",
+        {"lead"},
+        {"health"},
+    ),
+    "action plan": (
+        lambda w: f"/audits/{w['audit'].pk}/actions/",
+        {"lead", "police", "health"},
+        set(),
+    ),
+    "add action": (
+        lambda w: f"/audits/{w['audit'].pk}/actions/new/",
+        {"lead"},
+        {"police", "health"},
+    ),
+    "police action": (
+        lambda w: f"/audits/{w['audit'].pk}/actions/{w['police_action'].pk}/",
+        {"lead", "police"},
+        set(),
+    ),
+    "health action": (
+        lambda w: f"/audits/{w['audit'].pk}/actions/{w['health_action'].pk}/",
+        {"lead", "health"},
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("page", MODERATION_PAGES)
+@pytest.mark.parametrize("group, role, slug", EVERYONE)
+def test_moderation_pages(client, mworld, page, group, role, slug):
+    url, allowed, known_to = MODERATION_PAGES[page]
+    client.force_login(person(role, slug))
+    response = client.get(url(mworld))
+    assert response.status_code == expected(group, allowed, known_to=known_to), (page, role)
+    body = response.content.decode()
+    if group != "lead":
+        assert "Moderation rationale for health." not in body
+        assert "Challenge notes." not in body
+
+
+@pytest.mark.parametrize("page", MODERATION_PAGES)
+def test_moderation_pages_ask_signed_out_people_to_sign_in(client, mworld, page):
+    response = client.get(MODERATION_PAGES[page][0](mworld))
+    assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+
+
+MODERATION_POSTS = {
+    "start moderation": (
+        lambda w: (f"/audits/{w['audit'].pk}/moderation/start/", {}),
+        {"lead"},
+        {"police", "health"},
+    ),
+    "record challenge": (
+        lambda w: (
+            f"/audits/{w['audit'].pk}/challenge/new/",
+            {"date": "2/7/2026", "attendees": "Posted", "notes": "Posted"},
+        ),
+        {"lead"},
+        {"police", "health"},
+    ),
+    "moderate health item": (
+        lambda w: (
+            f"{w['health_base']}items/{w['item'].pk}/moderate/",
+            {"rating": "4", "rationale": "Posted", "version": "1"},
+        ),
+        {"lead"},
+        {"health"},
+    ),
+    "return health for changes": (
+        lambda w: (f"{w['health_base']}return-for-changes/", {"message": "Posted"}),
+        {"lead"},
+        {"health"},
+    ),
+    "add action": (
+        lambda w: (
+            f"/audits/{w['audit'].pk}/actions/new/",
+            {
+                "items": [w["item"].pk],
+                "owners": [w["police"].organisation_id],
+                "owner_name": "X",
+                "description": "Posted",
+                "due_date": "30/9/2026",
+            },
+        ),
+        {"lead"},
+        {"police", "health"},
+    ),
+    "note on police action": (
+        lambda w: (
+            f"/audits/{w['audit'].pk}/actions/{w['police_action'].pk}/",
+            {"action": "note", "note-note": "Posted"},
+        ),
+        {"lead", "police"},
+        set(),
+    ),
+    "police action done": (
+        lambda w: (
+            f"/audits/{w['audit'].pk}/actions/{w['police_action'].pk}/",
+            {"action": "done", "done-completion_evidence": "Posted"},
+        ),
+        {"lead", "police"},
+        set(),
+    ),
+    "verify police action": (
+        lambda w: (
+            f"/audits/{w['audit'].pk}/actions/{w['police_action'].pk}/",
+            {"action": "verify", "verify-note": "Posted"},
+        ),
+        {"lead"},
+        {"police"},
+    ),
+    "reopen health action": (
+        lambda w: (
+            f"/audits/{w['audit'].pk}/actions/{w['health_action'].pk}/",
+            {"action": "reopen", "reopen-note": "Posted"},
+        ),
+        {"lead"},
+        {"health"},
+    ),
+}
+
+
+@pytest.mark.parametrize("post", MODERATION_POSTS)
+@pytest.mark.parametrize("group, role, slug", EVERYONE)
+def test_moderation_form_posts(client, mworld, post, group, role, slug):
+    from carebook.audits.models import Action, ActionUpdate, ChallengeEvent, ModeratedRating
+
+    make, allowed, known_to = MODERATION_POSTS[post]
+    url, data = make(mworld)
+    client.force_login(person(role, slug))
+    response = client.post(url, data)
+    if group in allowed:
+        assert response.status_code in (200, 302), (post, role)
+        return
+    assert response.status_code == expected(group, allowed, known_to=known_to), (post, role)
+    audit = Audit.objects.get(pk=mworld["audit"].pk)
+    health = mworld["health"]
+    health.refresh_from_db()
+    police_action = Action.objects.get(pk=mworld["police_action"].pk)
+    assert audit.status == AuditStatus.OPEN
+    assert not ChallengeEvent.objects.filter(notes="Posted").exists()
+    assert ModeratedRating.objects.get().rationale == "Moderation rationale for health."
+    assert health.status == "submitted"
+    assert not Action.objects.filter(description="Posted").exists()
+    assert not ActionUpdate.objects.filter(note__contains="Posted").exists()
+    assert police_action.status == "open"
+
+
+def test_after_publication_participants_see_challenge_and_only_their_own_moderation(client, mworld):
+    audit = mworld["audit"]
+    Audit.objects.filter(pk=audit.pk).update(status=AuditStatus.REPORT_PUBLISHED)
+    item = mworld["item"]
+    client.force_login(login("contributor", "northshire-health"))
+    assert "Challenge notes." in client.get(f"/audits/{audit.pk}/challenge/").content.decode()
+    own = client.get(f"{mworld['health_base']}items/{item.pk}/").content.decode()
+    assert "Moderation rationale for health." in own
+    # Still never another participant's return, nor the lead's moderation form.
+    client.force_login(login("contributor", "northshire-police"))
+    assert client.get(f"{mworld['health_base']}items/{item.pk}/").status_code == 404
+    assert client.get(f"{mworld['health_base']}items/{item.pk}/moderate/").status_code == 404
+    for role, slug in (("leader", PARTNERSHIP), ("contributor", "northshire-schools")):
+        client.force_login(login(role, slug))
+        assert client.get(f"/audits/{audit.pk}/challenge/").status_code == 404
+
+
+def test_guessed_action_ids_are_not_found(client, mworld, lead, org):
+    from carebook.audits import services_moderation as moderation
+
+    other_audit = mworld["draft"]
+    services.open_audit(user=lead, audit=other_audit)
+    elsewhere = moderation.create_action(
+        user=lead,
+        audit=other_audit,
+        items=[mworld["item"]],
+        owners=[org("northshire-police")],
+        owner_name="X",
+        description="Elsewhere",
+        due_date=dt.date(2026, 9, 30),
+    )
+    client.force_login(login("contributor", "northshire-police"))
+    audit = mworld["audit"]
+    for url in (
+        f"/audits/{audit.pk}/actions/{elsewhere.pk}/",  # right action, wrong audit
+        f"/audits/{audit.pk}/actions/999999/",
+        f"/audits/{audit.pk}/actions/{mworld['health_action'].pk}/",
+    ):
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, {"action": "note", "note-note": "Posted"}).status_code == 404
