@@ -292,15 +292,16 @@ def _cells(
     if levels_by_id is None:
         _, levels_by_id = _levels(audit.framework_version_id)
     self_ratings = _ratings(
-        rows=Response.objects.filter(participant__audit=audit, carried_forward=False).values_list(
-            "participant_id", "item_id", "rating_id", "not_applicable"
-        ),
+        # order_by(): the models' default orderings would join and sort for nothing.
+        rows=Response.objects.filter(participant__audit=audit, carried_forward=False)
+        .order_by()
+        .values_list("participant_id", "item_id", "rating_id", "not_applicable"),
         levels_by_id=levels_by_id,
     )
     moderated = _ratings(
-        rows=ModeratedRating.objects.filter(participant__audit=audit).values_list(
-            "participant_id", "item_id", "rating_id", "not_applicable"
-        ),
+        rows=ModeratedRating.objects.filter(participant__audit=audit)
+        .order_by()
+        .values_list("participant_id", "item_id", "rating_id", "not_applicable"),
         levels_by_id=levels_by_id,
     )
     cells = {
@@ -317,13 +318,17 @@ def _action_rows(audit: Audit, today: dt.date) -> list[ActionRow]:
     """The audit's actions with their items' refs and owners' names: three queries, reading
     the two many-to-many tables as plain values (no model per link)."""
     refs: dict[int, list[tuple[int, str]]] = {}
-    for action_id, position, ref in Action.items.through.objects.filter(
-        action__audit=audit
-    ).values_list("action_id", "item__position", "item__ref"):
+    for action_id, position, ref in (
+        Action.items.through.objects.filter(action__audit=audit)
+        .order_by()
+        .values_list("action_id", "item__position", "item__ref")
+    ):
         refs.setdefault(action_id, []).append((position, ref))
     owners: dict[int, list[str]] = {}
-    for action_id, name in Action.owners.through.objects.filter(action__audit=audit).values_list(
-        "action_id", "organisation__name"
+    for action_id, name in (
+        Action.owners.through.objects.filter(action__audit=audit)
+        .order_by()
+        .values_list("action_id", "organisation__name")
     ):
         owners.setdefault(action_id, []).append(name)
     return [
@@ -356,7 +361,7 @@ def _compare(
     }
     previous_cells = _cells(previous)
     previous_participants = dict(
-        Participant.objects.filter(audit=previous).values_list("organisation_id", "pk")
+        Participant.objects.filter(audit=previous).order_by().values_list("organisation_id", "pk")
     )
     changes, new_items = [], []
     moved_up = moved_down = 0
