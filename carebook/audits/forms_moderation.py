@@ -75,6 +75,7 @@ class ChallengeEventForm(forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select organisations taking part in this audit"},
     )
     attendees = forms.CharField(
         label="Who took part (optional)",
@@ -87,6 +88,7 @@ class ChallengeEventForm(forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select items of this audit's framework"},
     )
     notes = forms.CharField(
         label="Notes",
@@ -131,7 +133,10 @@ class ActionForm(forms.Form):
         label="Items",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select the items the action is about"},
+        error_messages={
+            "required": "Select the items the action is about",
+            "invalid_choice": "Select items of this audit's framework",
+        },
     )
     owners = forms.ModelMultipleChoiceField(
         label="Owning organisations",

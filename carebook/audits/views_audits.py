@@ -351,6 +351,11 @@ def return_section(
     if section_in_audit(participant=participant, section_id=section_id) is None:
         raise Http404("No such section in this audit.")
     state = next(s for s in return_sections(participant=participant) if s.section.pk == section_id)
+    moderated = {
+        m.item_id: m for m in moderated_ratings_for(user=request.user, participant=participant)
+    }
+    for entry in state.items:
+        entry.moderated = moderated.get(entry.item.pk)
     context = _return_context(request, participant)
     context.update(
         {

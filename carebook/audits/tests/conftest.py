@@ -12,6 +12,8 @@ from carebook.organisations.models import Organisation
 from .helpers import valid_bytes
 
 PARTNERSHIP = "northshire-safeguarding-partnership"
+# The `audit` fixture's title: the demo data has audits of the same partnership too.
+TEST_AUDIT = "Test audit 2026"
 
 
 def login(role: str, slug: str) -> User:
@@ -43,7 +45,7 @@ def audit(db, framework_version, lead, org):
         user=lead,
         lead_organisation=org(PARTNERSHIP),
         framework_version=framework_version,
-        title="Test audit 2026",
+        title=TEST_AUDIT,
         period_start=dt.date(2026, 4, 1),
         period_end=dt.date(2027, 3, 31),
         due_date=dt.date(2026, 6, 30),

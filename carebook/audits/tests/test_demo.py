@@ -45,3 +45,47 @@ def test_loading_the_demo_again_changes_nothing():
     counts = (Audit.objects.count(), Participant.objects.count())
     demo.load(lambda message: None)
     assert (Audit.objects.count(), Participant.objects.count()) == counts
+
+
+def test_the_current_cycle_has_challenge_moderation_and_actions():
+    from carebook.audits.models import ActionStatus, ChallengeEvent, ModeratedRating
+
+    audit = _current()
+    assert ChallengeEvent.objects.filter(audit=audit).exists()
+    moderated = ModeratedRating.objects.filter(participant__audit=audit)
+    assert moderated.exists()
+    assert {m.participant.status for m in moderated} == {ParticipantStatus.SUBMITTED}
+    actions = list(audit.actions.all())
+    new = [a for a in actions if a.carried_from_id is None]
+    assert any(a.is_overdue() for a in new)
+    assert {a.status for a in new} >= {ActionStatus.VERIFIED, ActionStatus.IN_PROGRESS}
+    assert all("demo" in a.description.lower() for a in actions)
+
+
+def test_open_actions_of_the_previous_cycle_are_carried_forward():
+    from carebook.audits.models import ActionStatus
+
+    audit = _current()
+    previous_actions = audit.previous.actions.all()
+    assert previous_actions.filter(status=ActionStatus.VERIFIED).exists()
+    carried = audit.actions.filter(carried_from__isnull=False)
+    assert set(carried.values_list("carried_from_id", flat=True)) == set(
+        previous_actions.exclude(status=ActionStatus.VERIFIED).values_list("pk", flat=True)
+    )
+    assert carried.exists()
+
+
+def test_loading_the_demo_again_adds_no_moderation_or_actions():
+    from carebook.audits.models import Action, ChallengeEvent, ModeratedRating
+
+    counts = (
+        Action.objects.count(),
+        ChallengeEvent.objects.count(),
+        ModeratedRating.objects.count(),
+    )
+    demo.load(lambda message: None)
+    assert (
+        Action.objects.count(),
+        ChallengeEvent.objects.count(),
+        ModeratedRating.objects.count(),
+    ) == counts

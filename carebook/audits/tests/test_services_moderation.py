@@ -25,7 +25,7 @@ from carebook.audits.selectors_moderation import (
     section_scores,
 )
 
-from .conftest import PARTNERSHIP, login, submit
+from .conftest import PARTNERSHIP, TEST_AUDIT, login, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_only_the_lead_moderates_and_only_submitted_returns(police, health):
     for role, slug in (("seniorlead", "northshire-police"), ("auditlead", "northshire")):
         with pytest.raises(PermissionDenied):
             moderate(police, item, user=login(role, slug))
-    assert not ModeratedRating.objects.exists()
+    assert not ModeratedRating.objects.filter(participant__audit__title=TEST_AUDIT).exists()
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_bad_moderation_is_refused_and_nothing_written(submitted_police, changes
     with pytest.raises(ValidationError) as error:
         moderate(submitted_police, items(submitted_police.audit)[0], **changes)
     assert field in error.value.message_dict
-    assert not ModeratedRating.objects.exists()
+    assert not ModeratedRating.objects.filter(participant__audit__title=TEST_AUDIT).exists()
 
 
 def test_not_applicable_with_a_reason_is_a_moderated_answer(submitted_police):
@@ -131,7 +131,7 @@ def test_a_moderation_from_an_old_version_is_refused(submitted_police):
     with pytest.raises(services.ModerationChanged) as changed:
         moderate(submitted_police, item, rating=1, version=0)
     assert changed.value.current.rating.value == 3
-    assert ModeratedRating.objects.get().rating.value == 3
+    assert ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT).rating.value == 3
 
 
 def test_the_score_is_the_moderated_rating_else_the_self_rating_without_not_applicable(
@@ -330,7 +330,7 @@ def test_bad_actions_are_refused(audit, changes, field):
         with pytest.raises(ValidationError) as error:
             new_action(audit, **changes)
     assert field in error.value.message_dict
-    assert not Action.objects.exists()
+    assert not Action.objects.filter(audit__title=TEST_AUDIT).exists()
 
 
 def test_owners_must_take_part_or_lead(audit, org):

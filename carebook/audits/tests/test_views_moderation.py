@@ -14,7 +14,7 @@ from carebook.audits.models import (
     ParticipantStatus,
 )
 
-from .conftest import login
+from .conftest import TEST_AUDIT, login
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_the_lead_moderates_an_item_and_both_ratings_show(lead_client, submitted
         url, {"rating": "4", "rationale": "Panel saw audits.", "version": "0"}
     )
     assert response.status_code == 302
-    moderated = ModeratedRating.objects.get()
+    moderated = ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT)
     assert moderated.rating.value == 4 and moderated.rationale == "Panel saw audits."
     item_page = lead_client.get(
         f"/audits/{submitted_police.audit_id}/returns/{submitted_police.pk}/items/{item.pk}/"
@@ -64,7 +64,7 @@ def test_bad_moderation_is_a_form_error(lead_client, submitted_police, item, dat
     response = lead_client.post(moderate_url(submitted_police, item), {**data, "version": "0"})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not ModeratedRating.objects.exists()
+    assert not ModeratedRating.objects.filter(participant__audit__title=TEST_AUDIT).exists()
 
 
 def test_a_stale_moderation_shows_both_versions(lead_client, submitted_police, item, lead):
@@ -85,20 +85,25 @@ def test_a_stale_moderation_shows_both_versions(lead_client, submitted_police, i
     assert response.status_code == 409
     page = response.content.decode()
     assert "changed by someone else" in page and "First view." in page and "Second view." in page
-    assert ModeratedRating.objects.get().rationale == "First view."
+    assert (
+        ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT).rationale == "First view."
+    )
     # Saving again from the conflict page (now at the current version) replaces it.
     response = lead_client.post(
         moderate_url(submitted_police, item),
         {"rating": "1", "rationale": "Second view.", "version": "1"},
     )
     assert response.status_code == 302
-    assert ModeratedRating.objects.get().rationale == "Second view."
+    assert (
+        ModeratedRating.objects.get(participant__audit__title=TEST_AUDIT).rationale
+        == "Second view."
+    )
 
 
 def test_an_unsubmitted_return_cannot_be_moderated(lead_client, police, item):
     response = lead_client.post(moderate_url(police, item), {"rating": "3", "rationale": "x"})
     assert response.status_code == 302
-    assert not ModeratedRating.objects.exists()
+    assert not ModeratedRating.objects.filter(participant__audit__title=TEST_AUDIT).exists()
 
 
 def test_a_participant_sees_the_moderated_rating_only_once_published(
@@ -153,7 +158,7 @@ def test_the_lead_starts_moderation_and_records_a_challenge_event(lead_client, a
         {"date": "14/7/2026", "participants": [police.pk], "items": [item.pk], "notes": "Good."},
     )
     assert response.status_code == 302
-    event = ChallengeEvent.objects.get()
+    event = ChallengeEvent.objects.get(audit=audit)
     assert list(event.items.all()) == [item]
     page = lead_client.get(f"/audits/{audit.pk}/challenge/").content.decode()
     assert "14 July 2026" in page and "Northshire Police" in page
@@ -175,7 +180,7 @@ def test_the_lead_adds_an_action_and_the_due_date_is_checked(lead_client, audit,
     assert response.status_code == 400
     response = lead_client.post(url, {**data, "due_date": "30/9/2026"})
     assert response.status_code == 302
-    assert Action.objects.get().owners.get() == org("northshire-police")
+    assert Action.objects.get(audit=audit).owners.get() == org("northshire-police")
 
 
 def test_an_action_is_done_by_its_owner_and_verified_by_the_lead(client, audit, item, org, lead):
@@ -237,3 +242,54 @@ def test_the_action_plan_puts_overdue_first_and_filters(lead_client, audit, item
     overdue = lead_client.get(f"/audits/{audit.pk}/actions/?status=overdue").content.decode()
     assert "Overdue action" in overdue and "Later action" not in overdue
     assert lead_client.get(f"/audits/{audit.pk}/actions/?status=nonsense").status_code == 200
+
+
+def test_the_section_page_shows_moderated_ratings_only_to_who_may_see_them(
+    client, submitted_police, item, lead
+):
+    services.moderate_item(
+        user=lead,
+        participant=submitted_police,
+        item=item,
+        expected_version=0,
+        rating_value=4,
+        not_applicable=False,
+        not_applicable_reason="",
+        rationale="Seen.",
+    )
+    base = f"/audits/{submitted_police.audit_id}/returns/{submitted_police.pk}/"
+    url = f"{base}sections/{item.section_id}/"
+    client.force_login(lead)
+    assert "Moderated 4: Embedded" in client.get(url).content.decode()
+    client.force_login(login("contributor", "northshire-police"))
+    assert "Moderated" not in client.get(url).content.decode()
+
+
+def test_ids_from_elsewhere_in_challenge_and_action_forms_are_form_errors(
+    lead_client, audit, police, item
+):
+    from carebook.audits.models import Item, Participant
+
+    other_participant = Participant.objects.exclude(audit=audit).first()
+    other_item = Item.objects.exclude(framework_version=audit.framework_version).first()
+    response = lead_client.post(
+        f"/audits/{audit.pk}/challenge/new/",
+        {"date": "1/7/2026", "participants": [other_participant.pk], "items": [other_item.pk]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Select organisations taking part in this audit" in page
+    assert "Select items of this audit&#x27;s framework" in page
+    response = lead_client.post(
+        f"/audits/{audit.pk}/actions/new/",
+        {
+            "items": [other_item.pk],
+            "owners": [police.organisation_id],
+            "owner_name": "X",
+            "description": "Y",
+            "due_date": "1/7/2026",
+        },
+    )
+    assert response.status_code == 400
+    assert not ChallengeEvent.objects.filter(audit=audit).exists()
+    assert not Action.objects.filter(audit=audit).exists()

@@ -479,7 +479,10 @@ def test_moderation_form_posts(client, mworld, post, group, role, slug):
     police_action = Action.objects.get(pk=mworld["police_action"].pk)
     assert audit.status == AuditStatus.OPEN
     assert not ChallengeEvent.objects.filter(notes="Posted").exists()
-    assert ModeratedRating.objects.get().rationale == "Moderation rationale for health."
+    assert (
+        ModeratedRating.objects.get(participant=health).rationale
+        == "Moderation rationale for health."
+    )
     assert health.status == "submitted"
     assert not Action.objects.filter(description="Posted").exists()
     assert not ActionUpdate.objects.filter(note__contains="Posted").exists()
