@@ -133,8 +133,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "led": led,
             "taking_part": taking_part,
             "can_create": lead_organisations_for(user=request.user).exists(),
+            # Audits the user leads are listed above; their audit pages link the report.
             "reports": list(
-                reports_visible_to(user=request.user).filter(status__in=PUBLISHED_STATUSES)
+                reports_visible_to(user=request.user)
+                .filter(status__in=PUBLISHED_STATUSES)
+                .exclude(pk__in=[row["audit"].pk for row in led])
             ),
             "has_demo": any(audit.lead_organisation.is_demo for audit in audits),
             "demo_mark": DEMO_MARK,

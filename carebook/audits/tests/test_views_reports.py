@@ -293,3 +293,16 @@ def test_dashboard_queries_are_the_same_for_two_and_six_participants(client, ans
         assert client.get(url(answered)).status_code == 200
     assert answered.participants.count() == 6
     assert len(six) == len(two)
+
+
+def test_the_audits_home_lists_published_reports_for_their_readers(client, answered):
+    publish(answered)
+    client.force_login(login("leader", "northshire-police"))
+    page = client.get("/audits/").content.decode()
+    assert "Published reports" in page
+    assert f'href="/audits/{answered.pk}/report/"' in page
+    client.force_login(login("leader", "northshire-schools"))
+    assert f'href="/audits/{answered.pk}/report/"' not in client.get("/audits/").content.decode()
+    client.force_login(login("auditlead", PARTNERSHIP))
+    page = client.get("/audits/").content.decode()
+    assert f'href="/audits/{answered.pk}/report/"' not in page  # listed under "Audits you lead"
