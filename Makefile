@@ -88,3 +88,10 @@ bench-pages: install
 .PHONY: bench-adaptation
 bench-adaptation: install
 	$(PY) bench/adaptation_bench.py $(BENCH_ARGS)
+
+# Self-audit report benchmark: an audit of 150 participants on a 40-item framework, on SQLite
+# (temporary directory) and PostgreSQL (BENCH_POSTGRES_AUDITS_URL); dashboard and XLSX timings,
+# and report queries at 10, 50 and 150 participants. Quick run: make bench-audits BENCH_ARGS="--repeat 5".
+.PHONY: bench-audits
+bench-audits: install
+	$(PY) bench/audit_bench.py $(BENCH_ARGS)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views_audits as views
 from . import views_moderation as moderation
+from . import views_reports
 
 app_name = "audit_cycles"
 
@@ -22,6 +23,12 @@ urlpatterns = [
     path(f"{RETURN}sections/<int:section_id>/", views.return_section, name="section"),
     path(f"{RETURN}items/<int:item_id>/", views.return_item, name="item"),
     path(f"{RETURN}items/<int:item_id>/evidence/", views.return_evidence, name="evidence"),
+    path("<int:audit_id>/report/", views_reports.dashboard, name="report"),
+    path("<int:audit_id>/report/publish/", views_reports.publish, name="report-publish"),
+    path("<int:audit_id>/report/board-report.pdf", views_reports.export_pdf, name="report-pdf"),
+    path("<int:audit_id>/report/board-report.xlsx", views_reports.export_xlsx, name="report-xlsx"),
+    path("<int:audit_id>/report/board-report.docx", views_reports.export_docx, name="report-docx"),
+    path("<int:audit_id>/report/responses.csv", views_reports.export_csv, name="report-csv"),
     path(f"{RETURN}items/<int:item_id>/moderate/", moderation.moderate, name="moderate"),
     path(f"{RETURN}return-for-changes/", moderation.return_changes, name="return-changes"),
     path(

@@ -29,6 +29,7 @@ from .forms_audits import (
 )
 from .models import AuditStatus, EvidenceKind, Participant, ParticipantStatus, Response
 from .personal_data import describe
+from .reports import PUBLISHED_STATUSES
 from .selectors_audits import (
     COMPLETED,
     audit_access,
@@ -52,6 +53,7 @@ from .selectors_moderation import (
     can_see_moderation,
     moderated_ratings_for,
 )
+from .selectors_reports import reports_visible_to
 from .services_audits import (
     AuditError,
     PersonalDataFound,
@@ -152,6 +154,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "led": led,
             "taking_part": taking_part,
             "can_create": lead_organisations_for(user=request.user).exists(),
+            # Audits the user leads are listed above; their audit pages link the report.
+            "reports": list(
+                reports_visible_to(user=request.user)
+                .filter(status__in=PUBLISHED_STATUSES)
+                .exclude(pk__in=[row["audit"].pk for row in led])
+            ),
             "has_demo": any(audit.lead_organisation.is_demo for audit in audits),
             "demo_mark": DEMO_MARK,
             "breadcrumbs": [{"text": "Self-audit"}],
@@ -216,6 +224,7 @@ def _audit_page(request, audit, *, invite_form=None, status=200) -> HttpResponse
             "participants": participants,
             "invite_form": invite_form if access.is_lead else None,
             "can_open": access.is_lead and audit.status == AuditStatus.DRAFT,
+            "report_readable": access.is_lead or audit.status in PUBLISHED_STATUSES,
             "can_start_moderation": access.is_lead and audit.status == AuditStatus.OPEN,
             "can_see_moderation": can_see_moderation(user=request.user, audit=audit),
             "sees_actions": audit.status != AuditStatus.DRAFT

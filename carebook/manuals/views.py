@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page
 
 from carebook.accounts.selectors import roles_in
@@ -103,15 +104,18 @@ def _procedure_context(
         "organisation": organisation,
         "manual": manual,
         "version": version,
-        "procedure_main": procedure_main(
-            request,
-            procedure=procedure,
-            version=version,
-            inputs=inputs,
-            manual=manual,
-            organisation=organisation,
-            chapter=ancestors[-1],
-            cache=cache,
+        "procedure_main": _with_audit_evidence(
+            procedure_main(
+                request,
+                procedure=procedure,
+                version=version,
+                inputs=inputs,
+                manual=manual,
+                organisation=organisation,
+                chapter=ancestors[-1],
+                cache=cache,
+            ),
+            _audit_evidence(request, procedure),
         ),
         "review_overdue": bool(version.review_date and version.review_date < today),
         "breadcrumbs": breadcrumbs_for(procedure, ancestors=ancestors),
@@ -229,6 +233,29 @@ def procedure_main(
 
 
 EDITING_ROLES = {"editor", "approver", "orgadmin"}
+
+
+# Where the user's own block goes in the cached main part (the part is the same for everyone).
+AUDIT_EVIDENCE_SLOT = "<!-- carebook:audit-evidence -->"
+
+
+def _with_audit_evidence(main_html: str, links: list[dict]) -> SafeString:
+    block = (
+        render_to_string("manuals/includes/audit_evidence.html", {"audit_evidence": links})
+        if links
+        else ""
+    )
+    return mark_safe(main_html.replace(AUDIT_EVIDENCE_SLOT, block, 1))  # noqa: S308
+
+
+def _audit_evidence(request: HttpRequest, procedure: Procedure) -> list[dict]:
+    """Self-audit items that cite this procedure as evidence, as this user may see them (one
+    query; none for anonymous users). Outside the cached render: it depends on the user."""
+    if not request.user.is_authenticated or not procedure.pk:
+        return []
+    from carebook.audits.selectors_reports import procedure_evidence_for
+
+    return procedure_evidence_for(user=request.user, procedure_id=procedure.pk)
 
 
 def _pending_for_editors(request: HttpRequest, procedure: Procedure, organisation):

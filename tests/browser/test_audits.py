@@ -115,3 +115,34 @@ def test_the_audits_list_fits_a_small_screen(page, live_demo):
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_the_lead_reads_the_report_dashboard(page, live_demo):
+    sign_in(
+        page, live_demo.url, "auditlead@northshire-safeguarding-partnership.example", "/audits/"
+    )
+    page.get_by_role("link", name=re.compile("Section 11")).first.click()
+    page.get_by_role("link", name="See the report dashboard").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Report:")
+    expect(page.get_by_role("img", name="Mean section scores across participants")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Mean section scores"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Since the previous cycle")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Spreadsheet"))).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_leader_reads_last_years_published_report(page, page_without_js, live_demo):
+    leader = "leader@northshire-safeguarding-partnership.example"
+    for browser_page in (page_without_js, page):
+        sign_in(browser_page, live_demo.url, leader, "/audits/")
+        heading = browser_page.get_by_role("heading", name="Published reports")
+        heading.locator("xpath=following-sibling::ul[1]").get_by_role("link").first.click()
+        expect(browser_page.get_by_role("heading", level=1)).to_contain_text("Report:")
+        expect(
+            browser_page.get_by_role("table", name=re.compile("Ratings by participant"))
+        ).to_be_visible()
+        expect(
+            browser_page.get_by_role("img", name="Mean section scores across participants")
+        ).to_be_visible()
+        expect(browser_page.get_by_role("button", name="Publish the report")).to_have_count(0)
+    assert_accessible(page)
