@@ -129,6 +129,13 @@ def test_the_lead_reads_the_report_dashboard(page, live_demo):
     expect(page.get_by_role("heading", name="Since the previous cycle")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Spreadsheet"))).to_be_visible()
     assert_accessible(page)
+    # Wide tables scroll inside their own regions; the page itself never scrolls sideways.
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the dashboard is {overflow}px too wide at {width}px"
 
 
 def test_a_leader_reads_last_years_published_report(page, page_without_js, live_demo):
