@@ -42,7 +42,11 @@ def safe_cell(value):
 
 
 def filename(report: Report, extension: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", report.audit.title.lower()).strip("-") or "audit"
+    return audit_filename(report.audit, extension)
+
+
+def audit_filename(audit, extension: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", audit.title.lower()).strip("-") or "audit"
     return f"{slug}-report.{extension}"
 
 
@@ -269,18 +273,27 @@ def board_report_docx(report: Report) -> bytes:
 # PDF ------------------------------------------------------------------------------------------
 
 
-def board_report_pdf(report: Report, *, context: dict) -> bytes:
-    """The dashboard's content as a tagged PDF (see carebook/manuals/pdf.py)."""
-    from carebook.manuals.pdf import LANGUAGE, css_string, long_date, write_pdf
+def board_report_pdf_html(report: Report, *, today=None) -> str:
+    """The HTML that WeasyPrint turns into the board report's PDF: the dashboard's content,
+    the same for every reader (nothing in it depends on who asks)."""
+    from carebook.core.demo import DEMO_MARK
+    from carebook.manuals.pdf import LANGUAGE, css_string, long_date
 
-    today = timezone.localdate()
-    stamp = f"{report.audit.lead_organisation.name} · {report.audit.title} · board report"
-    if report.audit.lead_organisation.is_demo:
+    from .reports import PUBLISHED_STATUSES
+
+    audit = report.audit
+    today = today or timezone.localdate()
+    stamp = f"{audit.lead_organisation.name} · {audit.title} · board report"
+    if audit.lead_organisation.is_demo:
         stamp += " · Demo content — not for practice"
-    html = render_to_string(
+    return render_to_string(
         "audits/reports/pdf.html",
         {
-            **context,
+            "audit": audit,
+            "report": report,
+            "published": audit.status in PUBLISHED_STATUSES,
+            "is_demo": audit.lead_organisation.is_demo,
+            "demo_mark": DEMO_MARK,
             "language": LANGUAGE,
             "made_on": long_date(today),
             "css_header": css_string(stamp),
@@ -290,4 +303,14 @@ def board_report_pdf(report: Report, *, context: dict) -> bytes:
             "score_text": score_text,
         },
     )
-    return write_pdf(html, base_url="/").data
+
+
+def board_report_pdf(html: str):
+    """The board report's HTML as a tagged PDF (see carebook/manuals/pdf.py): a `BuiltPdf`.
+
+    Slow for a large audit (about 18 s for 150 participants), so it is made by a background
+    task and kept: see report_pdf.py.
+    """
+    from carebook.manuals.pdf import write_pdf
+
+    return write_pdf(html, base_url="/")

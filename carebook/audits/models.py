@@ -529,3 +529,49 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update on {self.action}"
+
+
+# The board report's PDF ----------------------------------------------------------------------
+
+
+class ReportPdfStatus(models.TextChoices):
+    BUILDING = "building", "Being built"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportPdf(models.Model):
+    """The board report of an audit as a PDF, built in the background and kept until what the
+    report shows changes (`report_pdf.report_fingerprint`).
+
+    The unique (audit, fingerprint) pair is what stops two requests from building the same file
+    twice: the first one creates the row in status "building" and enqueues the task; the others
+    find the row and wait. The file lives under CAREBOOK_PRIVATE_ROOT and is only ever handed
+    out by the report's board-report.pdf route, to the people who may read the report.
+    """
+
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="report_pdfs")
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=ReportPdfStatus.choices, default=ReportPdfStatus.BUILDING
+    )
+    # Relative to settings.CAREBOOK_PRIVATE_ROOT.
+    file_path = models.CharField(max_length=255, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    page_count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    built_at = models.DateTimeField(null=True, blank=True)
+    # What went wrong, for administrators; readers see a plain message, never this.
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "board report PDF"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["audit", "fingerprint"], name="audits_unique_report_pdf_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.audit} board report PDF ({self.status})"

@@ -9,7 +9,7 @@ publishing, gets 403.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 from carebook.core.demo import DEMO_MARK
 
 from . import charts, exports
+from .models import ReportPdfStatus
+from .report_pdf import request_report_pdf, stored_path
 from .reports import PUBLISHED_STATUSES, build_report
 from .selectors_audits import audits_visible_to
 from .selectors_reports import leads_audit, report_audit
@@ -48,20 +50,24 @@ def _context(request: HttpRequest, audit) -> dict:
     }
 
 
+def _crumbs(request: HttpRequest, audit) -> list[dict]:
+    crumbs = [{"text": "Self-audit", "href": reverse("audit_cycles:home")}]
+    if audits_visible_to(user=request.user).filter(pk=audit.pk).exists():
+        crumbs.append({"text": audit.title, "href": reverse("audit_cycles:audit", args=[audit.pk])})
+    return crumbs
+
+
 @login_required
 @require_safe
 def dashboard(request: HttpRequest, audit_id: int) -> HttpResponse:
     audit = _readable_audit(request, audit_id)
     context = _context(request, audit)
     report = context["report"]
-    crumbs = [{"text": "Self-audit", "href": reverse("audit_cycles:home")}]
-    if audits_visible_to(user=request.user).filter(pk=audit.pk).exists():
-        crumbs.append({"text": audit.title, "href": reverse("audit_cycles:audit", args=[audit.pk])})
     context.update(
         {
             "section_chart": charts.section_scores_chart(report),
             "spread_chart": charts.spread_chart(report),
-            "breadcrumbs": [*crumbs, {"text": "Report"}],
+            "breadcrumbs": [*_crumbs(request, audit), {"text": "Report"}],
         }
     )
     response = render(request, "audits/reports/dashboard.html", context)
@@ -127,10 +133,40 @@ def export_csv(request: HttpRequest, audit_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def export_pdf(request: HttpRequest, audit_id: int) -> HttpResponse:
+    """The board report as a PDF: served when built, else "being prepared" or "failed".
+
+    The PDF is built by a background task and kept until the report changes (report_pdf.py);
+    with the ImmediateBackend (tests, `make run`) the first request builds and serves it.
+    """
     audit = _readable_audit(request, audit_id)
-    context = _context(request, audit)
-    return _download(
-        exports.board_report_pdf(context["report"], context=context),
-        content_type="application/pdf",
-        name=exports.filename(context["report"], "pdf"),
+    record = request_report_pdf(audit=audit, retry=request.GET.get("retry") == "1")
+    ready = record is not None and record.status == ReportPdfStatus.READY
+    path = stored_path(record) if ready else None
+    if path is not None:
+        response = FileResponse(path.open("rb"), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.audit_filename(audit, "pdf")}"'
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    failed = record is not None and record.status == ReportPdfStatus.FAILED
+    response = render(
+        request,
+        "audits/reports/pdf_status.html",
+        {
+            "audit": audit,
+            "failed": failed,
+            "is_demo": audit.lead_organisation.is_demo,
+            "demo_mark": DEMO_MARK,
+            "pdf_url": reverse("audit_cycles:report-pdf", args=[audit.pk]),
+            "breadcrumbs": [
+                *_crumbs(request, audit),
+                {"text": "Report", "href": reverse("audit_cycles:report", args=[audit.pk])},
+                {"text": "PDF"},
+            ],
+        },
+        status=500 if failed else 202,
     )
+    response["Cache-Control"] = "private, no-store"
+    return response

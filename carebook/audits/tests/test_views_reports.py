@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from carebook.audits import services_audits
 from carebook.audits.exports import safe_cell
-from carebook.audits.models import Audit, AuditStatus
+from carebook.audits.models import Audit, AuditStatus, ReportPdf, ReportPdfStatus
+from carebook.audits.report_pdf import report_fingerprint
 from carebook.organisations.models import Organisation
 
 from .conftest import PARTNERSHIP, login
@@ -82,6 +83,42 @@ def test_who_reads_the_report_before_and_after_publishing(
     if after.status_code == 200 and view:
         assert after["Content-Disposition"].startswith("attachment;")
         assert after["Cache-Control"] == "private, no-store"
+
+
+def _pdf_row(audit, status):
+    return ReportPdf.objects.create(
+        audit=audit, fingerprint=report_fingerprint(audit), status=status
+    )
+
+
+@pytest.mark.parametrize("status", [ReportPdfStatus.BUILDING, ReportPdfStatus.FAILED])
+@pytest.mark.parametrize(("role", "slug", "reads"), READERS)
+def test_who_sees_the_pdf_being_prepared_or_failed(client, answered, role, slug, reads, status):
+    """The PDF's status pages follow the report's rules, and a retry by someone who may not
+    read the report starts nothing."""
+    client.force_login(person(role, slug))
+    shown = 202 if status == ReportPdfStatus.BUILDING else 500
+    text = "is being prepared" if status == ReportPdfStatus.BUILDING else "could not be made"
+    for published in (False, True):
+        if published:
+            publish(answered)
+        record = _pdf_row(answered, status)
+        for query in ("", "?retry=1"):
+            response = client.get(url(answered, "board-report.pdf") + query)
+            if reads == "always" or (published and reads == "published"):
+                if query and status == ReportPdfStatus.FAILED:
+                    assert response.status_code == 200  # the retry built it
+                    assert response["Content-Type"] == "application/pdf"
+                    break
+                assert response.status_code == shown
+                assert text in response.content.decode()
+                assert response["Cache-Control"] == "private, no-store"
+            else:
+                expected = 403 if not published and (role, slug) in KNOWS_AUDIT else 404
+                assert response.status_code == expected
+                assert text not in response.content.decode()
+            record.refresh_from_db()
+            assert record.status == status
 
 
 @pytest.mark.parametrize(("role", "slug", "reads"), READERS)
@@ -264,7 +301,7 @@ def test_the_docx_holds_the_report_tables(client, answered):
 
 def test_the_pdf_is_tagged_and_holds_the_report(client, answered):
     response = _lead_get(client, answered, "board-report.pdf")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    reader = pypdf.PdfReader(io.BytesIO(response.getvalue()))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Test audit 2026: board report" in text
     assert "Section scores" in text and "Action plan" in text
