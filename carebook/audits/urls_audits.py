@@ -25,6 +25,7 @@ urlpatterns = [
     path(f"{RETURN}items/<int:item_id>/evidence/", views.return_evidence, name="evidence"),
     path("<int:audit_id>/report/", views_reports.dashboard, name="report"),
     path("<int:audit_id>/report/publish/", views_reports.publish, name="report-publish"),
+    path("<int:audit_id>/report/close/", views_reports.close, name="report-close"),
     path("<int:audit_id>/report/board-report.pdf", views_reports.export_pdf, name="report-pdf"),
     path("<int:audit_id>/report/board-report.xlsx", views_reports.export_xlsx, name="report-xlsx"),
     path("<int:audit_id>/report/board-report.docx", views_reports.export_docx, name="report-docx"),

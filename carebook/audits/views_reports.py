@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST, require_safe
 from carebook.core.demo import DEMO_MARK
 
 from . import charts, exports
-from .models import ReportPdfStatus
+from .models import AuditStatus, ReportPdfStatus
 from .report_pdf import request_report_pdf, stored_path
 from .reports import PUBLISHED_STATUSES, build_report
 from .selectors_audits import audits_visible_to
 from .selectors_reports import leads_audit, report_audit
 from .services_audits import AuditError
-from .services_reports import PUBLISHABLE_STATUSES, publish_report
+from .services_reports import PUBLISHABLE_STATUSES, close_audit, publish_report
 
 
 def _readable_audit(request: HttpRequest, audit_id: int):
@@ -45,6 +45,7 @@ def _context(request: HttpRequest, audit) -> dict:
         "is_lead": is_lead,
         "published": audit.status in PUBLISHED_STATUSES,
         "can_publish": is_lead and audit.status in PUBLISHABLE_STATUSES,
+        "can_close": is_lead and audit.status == AuditStatus.REPORT_PUBLISHED,
         "is_demo": audit.lead_organisation.is_demo,
         "demo_mark": DEMO_MARK,
     }
@@ -86,6 +87,23 @@ def publish(request: HttpRequest, audit_id: int) -> HttpResponse:
     else:
         messages.success(
             request, "The report is published: participants and leaders can now read it."
+        )
+    return redirect("audit_cycles:report", audit.pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, audit_id: int) -> HttpResponse:
+    audit = _readable_audit(request, audit_id)
+    try:
+        close_audit(user=request.user, audit=audit)
+    except AuditError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            "The audit is closed. Its report stays readable; start the next cycle from it to "
+            "carry its answers and open actions forward.",
         )
     return redirect("audit_cycles:report", audit.pk)
 

@@ -343,3 +343,53 @@ def test_the_audits_home_lists_published_reports_for_their_readers(client, answe
     client.force_login(login("auditlead", PARTNERSHIP))
     page = client.get("/audits/").content.decode()
     assert f'href="/audits/{answered.pk}/report/"' not in page  # listed under "Audits you lead"
+
+
+@pytest.mark.parametrize(("role", "slug", "reads"), READERS)
+def test_only_the_lead_closes_an_audit_and_only_after_publishing(
+    client, answered, role, slug, reads
+):
+    client.force_login(login("auditlead", PARTNERSHIP))
+    response = client.post(url(answered, "close/"), follow=True)
+    assert "Publish the report before closing" in response.content.decode()
+    publish(answered)
+    client.force_login(person(role, slug))
+    response = client.post(url(answered, "close/"))
+    answered.refresh_from_db()
+    if reads == "always":
+        assert response.status_code == 302
+        assert answered.status == AuditStatus.CLOSED
+        page = client.get(url(answered)).content.decode()
+        assert "Close the audit" not in page and "Ratings by participant" in page
+    else:
+        assert response.status_code == (403 if reads == "published" else 404)
+        assert answered.status == AuditStatus.REPORT_PUBLISHED
+
+
+def test_a_closed_audit_takes_no_more_answers_and_can_be_carried_forward(client, answered, lead):
+    publish(answered)
+    client.force_login(login("auditlead", PARTNERSHIP))
+    assert "Close the audit" in client.get(url(answered)).content.decode()
+    client.post(url(answered, "close/"))
+    response = client.post(url(answered, "close/"), follow=True)
+    assert "already closed" in response.content.decode()
+    police = answered.participants.get(organisation__slug="northshire-police")
+    client.force_login(login("contributor", "northshire-police"))
+    item = answered.framework_version.items.get(ref="1.1")
+    before = police.responses.get(item=item).narrative
+    client.post(
+        f"/audits/{answered.pk}/returns/{police.pk}/items/{item.pk}/",
+        {"rating": "2", "narrative": "Changed after closing.", "version": "99", "save": "1"},
+    )
+    assert police.responses.get(item=item).narrative == before
+    following = services_audits.create_audit(
+        user=lead,
+        lead_organisation=answered.lead_organisation,
+        framework_version=answered.framework_version,
+        title="Next year",
+        period_start=dt.date(2027, 4, 1),
+        period_end=dt.date(2028, 3, 31),
+        due_date=dt.date(2027, 6, 30),
+        previous=answered,
+    )
+    assert following.participants.count() == answered.participants.count()
