@@ -19,13 +19,17 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from carebook.core.built_files import (
+    record_failure,
+    record_success,
+    stored_path,
+    write_private,
+)
 
 from . import exports
 from .models import Audit, ReportPdf, ReportPdfStatus
@@ -57,31 +61,9 @@ def report_fingerprint(audit: Audit, *, today: dt.date | None = None) -> str:
 # Files
 
 
-def private_root() -> Path:
-    return Path(settings.CAREBOOK_PRIVATE_ROOT)
-
-
-def stored_path(record: ReportPdf) -> Path | None:
-    if not record.file_path:
-        return None
-    path = private_root() / record.file_path
-    return path if path.is_file() else None
-
-
 def _store(record: ReportPdf, data: bytes) -> str:
     relative = Path(FOLDER) / str(record.audit_id) / f"{record.fingerprint}.pdf"
-    target = private_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so that a reader never gets half a file.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return str(relative)
+    return write_private(relative, data)
 
 
 def _discard(records) -> None:
@@ -129,22 +111,10 @@ def build_report_pdf(*, record_id: int) -> ReportPdf | None:
         file_path = _store(record, built.data)
     except Exception as error:
         logger.exception("Building the board report PDF of audit %s failed", record.audit_id)
-        ReportPdf.objects.filter(pk=record.pk, status=ReportPdfStatus.BUILDING).update(
-            status=ReportPdfStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:4000],
-            built_at=None,
-        )
-        record.refresh_from_db()
-        return record
-    ReportPdf.objects.filter(pk=record.pk).update(
-        status=ReportPdfStatus.READY,
-        file_path=file_path,
-        size=len(built.data),
-        page_count=built.page_count,
-        built_at=timezone.now(),
-        error="",
+        return record_failure(record, error)
+    record = record_success(
+        record, file_path=file_path, size=len(built.data), page_count=built.page_count
     )
-    record.refresh_from_db()
     logger.info(
         "Built the board report PDF of audit %s: %s pages, %s bytes in %.1f s",
         record.audit_id,

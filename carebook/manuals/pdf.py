@@ -14,9 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +23,13 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from carebook.core.built_files import (
+    record_failure,
+    record_success,
+    stored_path,
+    write_private,
+)
 
 from .fields import AUDIENCE_LABELS
 from .models import Manual, Procedure, ProcedureVersion, ProcedureWithdrawal
@@ -347,31 +352,10 @@ def manual_pdf_filename(manual: Manual) -> str:
 # The cache of whole-manual PDFs
 
 
-def private_root() -> Path:
-    return Path(settings.CAREBOOK_PRIVATE_ROOT)
-
-
-def stored_path(record: ManualPdf) -> Path | None:
-    if not record.file_path:
-        return None
-    path = private_root() / record.file_path
-    return path if path.is_file() else None
-
-
 def _store(record: ManualPdf, data: bytes) -> str:
-    relative = Path("manual-pdfs") / str(record.manual_id) / f"{record.fingerprint}.pdf"
-    target = private_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so that a reader never gets half a file.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return str(relative)
+    return write_private(
+        Path("manual-pdfs") / str(record.manual_id) / f"{record.fingerprint}.pdf", data
+    )
 
 
 def _discard_older(record: ManualPdf) -> None:
@@ -399,22 +383,10 @@ def build_manual_pdf(*, record_id: int) -> ManualPdf | None:
         file_path = _store(record, built.data)
     except Exception as error:
         logger.exception("Building the PDF of manual %s failed", record.manual_id)
-        ManualPdf.objects.filter(pk=record.pk, status=ManualPdfStatus.BUILDING).update(
-            status=ManualPdfStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:4000],
-            built_at=None,
-        )
-        record.refresh_from_db()
-        return record
-    ManualPdf.objects.filter(pk=record.pk).update(
-        status=ManualPdfStatus.READY,
-        file_path=file_path,
-        size=len(built.data),
-        page_count=built.page_count,
-        built_at=timezone.now(),
-        error="",
+        return record_failure(record, error)
+    record = record_success(
+        record, file_path=file_path, size=len(built.data), page_count=built.page_count
     )
-    record.refresh_from_db()
     logger.info(
         "Built the PDF of manual %s: %s pages, %s bytes in %.1f s",
         record.manual_id,
