@@ -30,19 +30,17 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engines import run_each_engine  # noqa: E402
 from bench.search_bench import machine, percentile  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/carebook_adapt_bench"
@@ -711,20 +709,6 @@ def measure_render(national, local, arguments: argparse.Namespace) -> dict:
 # The parent process
 
 
-def prepare_database(engine: str, arguments: argparse.Namespace, directory: Path) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{directory / 'adaptation.sqlite3'}"
-    import psycopg
-
-    parts = urlsplit(arguments.postgres_url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return arguments.postgres_url
-
-
 def print_tables(reports: list[dict], arguments: argparse.Namespace) -> None:
     print()
     print(f"Machine: {machine()}")
@@ -836,21 +820,14 @@ def main() -> None:
         print(json.dumps(run_engine(arguments)))
         return
 
-    reports = []
-    with tempfile.TemporaryDirectory(prefix="carebook-adaptation-bench-") as directory:
-        for engine in arguments.engines.split(","):
-            print(f"Building and measuring on {engine}…", file=sys.stderr, flush=True)
-            environment = {
-                **os.environ,
-                "DATABASE_URL": prepare_database(engine, arguments, Path(directory)),
-                "MEDIA_ROOT": str(Path(directory) / "media"),
-                "CAREBOOK_PRIVATE_ROOT": str(Path(directory) / "private"),
-            }
-            command = [sys.executable, __file__, "--run-engine", *sys.argv[1:]]
-            output = subprocess.run(  # noqa: S603 - our own script, with our own arguments
-                command, env=environment, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
-            )
-            reports.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    reports = run_each_engine(
+        __file__,
+        engines=arguments.engines,
+        postgres_url=arguments.postgres_url,
+        sqlite_name="adaptation.sqlite3",
+        message="Building and measuring on {engine}…",
+        extra_environment={"CAREBOOK_PRIVATE_ROOT": "{directory}/private"},
+    )
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(reports, indent=2))
     print_tables(reports, arguments)

@@ -23,16 +23,14 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engines import run_each_engine  # noqa: E402
 from bench.search_bench import machine, percentile  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/carebook_audit_bench"
@@ -240,29 +238,6 @@ def run_engine(arguments: argparse.Namespace) -> dict:
 # The parent process
 
 
-def prepare_database(engine: str, arguments: argparse.Namespace, directory: Path) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{directory / 'audits.sqlite3'}"
-    import psycopg
-
-    parts = urlsplit(arguments.postgres_url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return arguments.postgres_url
-
-
-def drop_database(arguments: argparse.Namespace) -> None:
-    import psycopg
-
-    parts = urlsplit(arguments.postgres_url)
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
-
-
 def print_table(reports: list[dict], arguments: argparse.Namespace) -> None:
     print()
     print(f"Machine: {machine()}")
@@ -314,29 +289,14 @@ def main() -> None:
         print(json.dumps(run_engine(arguments)))
         return
 
-    reports = []
-    with tempfile.TemporaryDirectory(prefix="carebook-audit-bench-") as directory:
-        for engine in arguments.engines.split(","):
-            print(f"Building the audits and measuring on {engine}…", file=sys.stderr, flush=True)
-            environment = {
-                **os.environ,
-                "DATABASE_URL": prepare_database(engine, arguments, Path(directory)),
-                "MEDIA_ROOT": str(Path(directory) / "media"),
-            }
-            command = [sys.executable, __file__, "--run-engine", *sys.argv[1:]]
-            try:
-                output = subprocess.run(  # noqa: S603 - our own script, with our own arguments
-                    command,
-                    env=environment,
-                    cwd=ROOT,
-                    check=True,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                )
-            finally:
-                if engine == "postgresql":
-                    drop_database(arguments)
-            reports.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    reports = run_each_engine(
+        __file__,
+        engines=arguments.engines,
+        postgres_url=arguments.postgres_url,
+        sqlite_name="audits.sqlite3",
+        message="Building the audits and measuring on {engine}…",
+        drop_postgres_after=True,
+    )
     print_table(reports, arguments)
 
 

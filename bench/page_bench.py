@@ -20,16 +20,14 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.engines import run_each_engine  # noqa: E402
 from bench.search_bench import machine, percentile  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/carebook_page_bench"
@@ -111,20 +109,6 @@ def pages() -> list[tuple[str, str]]:
 # The parent process
 
 
-def prepare_database(engine: str, arguments: argparse.Namespace, directory: Path) -> str:
-    if engine == "sqlite":
-        return f"sqlite:///{directory / 'pages.sqlite3'}"
-    import psycopg
-
-    parts = urlsplit(arguments.postgres_url)
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return arguments.postgres_url
-
-
 def print_table(reports: list[dict], arguments: argparse.Namespace) -> None:
     print()
     print(f"Machine: {machine()}")
@@ -159,20 +143,13 @@ def main() -> None:
         print(json.dumps(run_engine(arguments)))
         return
 
-    reports = []
-    with tempfile.TemporaryDirectory(prefix="carebook-page-bench-") as directory:
-        for engine in arguments.engines.split(","):
-            print(f"Loading the demo data and measuring on {engine}…", file=sys.stderr, flush=True)
-            environment = {
-                **os.environ,
-                "DATABASE_URL": prepare_database(engine, arguments, Path(directory)),
-                "MEDIA_ROOT": str(Path(directory) / "media"),
-            }
-            command = [sys.executable, __file__, "--run-engine", *sys.argv[1:]]
-            output = subprocess.run(  # noqa: S603 - our own script, with our own arguments
-                command, env=environment, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True
-            )
-            reports.append(json.loads(output.stdout.strip().splitlines()[-1]))
+    reports = run_each_engine(
+        __file__,
+        engines=arguments.engines,
+        postgres_url=arguments.postgres_url,
+        sqlite_name="pages.sqlite3",
+        message="Loading the demo data and measuring on {engine}…",
+    )
     print_table(reports, arguments)
 
 
