@@ -6,6 +6,8 @@ manuals, and reports p50/p95 latency of narrow and broad queries, scoped to one 
 to one organisation, for:
 
 - Carebook's search layer (`carebook.search.selectors.search`: parse, rank, count, snippets);
+- on PostgreSQL, the same with built-in multi-word terms found by word positions, as before
+  ADR 0004 gave them lexemes (and as during a release that changes the list);
 - the floor: the same FTS5 bm25 / ts_rank_cd ranking query written by hand;
 - Wagtail's default database search backend over one manual's 2,000 real `Procedure` pages
   (searched on the model's own `search_fields`: title, summary and keywords).
@@ -24,7 +26,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -158,16 +161,26 @@ def measure(arguments: argparse.Namespace, wagtail: Callable[[str], object] | No
     with connection.cursor() as cursor:
         for kind, typed, match, tsquery in QUERIES:
             for scope, manual_ids in scopes.items():
-                add(
-                    f"carebook|{scope}|{kind}",
-                    timed(
-                        lambda typed=typed, manual_ids=manual_ids: search(
-                            query=typed, organisation_id=1, manual_ids=manual_ids
-                        ),
-                        arguments.repeat,
-                        f"{typed!r} (Carebook, {scope})",
+                values = timed(
+                    lambda typed=typed, manual_ids=manual_ids: search(
+                        query=typed, organisation_id=1, manual_ids=manual_ids
                     ),
+                    arguments.repeat,
+                    f"{typed!r} (Carebook, {scope})",
                 )
+                add(f"carebook|{scope}|{kind}", values)
+                add(f"query|{scope}|{typed}", values)
+                if connection.vendor == "postgresql":
+                    with phrases_by_position():
+                        values = timed(
+                            lambda typed=typed, manual_ids=manual_ids: search(
+                                query=typed, organisation_id=1, manual_ids=manual_ids
+                            ),
+                            arguments.repeat,
+                            f"{typed!r} (Carebook, phrases by position, {scope})",
+                        )
+                    add(f"positions|{scope}|{kind}", values)
+                    add(f"query-positions|{scope}|{typed}", values)
                 floor = floor_query(cursor, connection.vendor, match, tsquery, manual_ids)
                 add(
                     f"floor|{scope}|{kind}",
@@ -190,6 +203,23 @@ def measure(arguments: argparse.Namespace, wagtail: Callable[[str], object] | No
         }
         for name, values in samples.items()
     }
+
+
+@contextmanager
+def phrases_by_position() -> Iterator[None]:
+    """PostgreSQL searches as if the rows' phrase lexemes were written from another list.
+
+    Built-in multi-word terms are then found by checking word positions (ADR 0004's
+    fallback, and how every phrase was found before it).
+    """
+    from carebook.search.models import PhraseLexemes
+
+    held = PhraseLexemes.objects.get(pk=1).digest
+    PhraseLexemes.objects.filter(pk=1).update(digest="")
+    try:
+        yield
+    finally:
+        PhraseLexemes.objects.filter(pk=1).update(digest=held)
 
 
 def floor_query(cursor, vendor: str, match: str, tsquery: str, manual_ids: list[int]):
@@ -346,22 +376,38 @@ def print_table(reports: list[dict], arguments: argparse.Namespace) -> None:
     print(header)
     print("|" + "---|" * 8)
     for report in reports:
-        latency = report["latency"]
-        for name in latency[small]:
+        for name in report["latency"][small]:
             what, scope, kind = name.split("|")
-            first = latency[small][name]
-            second = latency[large].get(name)
-            label = {
-                "carebook": "Carebook search",
-                "floor": "bare engine query",
-                "wagtail": "Wagtail database backend",
-            }[what]
-            print(
-                f"| {report['engine']} | {label} | {scope} | {kind} | {first['p50']} "
-                f"| {first['p95']} | {second['p50'] if second else '–'} "
-                f"| {second['p95'] if second else '–'} |"
-            )
+            if what in LABELS:
+                print(row(report, name, LABELS[what], scope, kind, small, large))
     print()
+    print("Carebook search by query:")
+    print()
+    print(header.replace("| queries |", "| query |"))
+    print("|" + "---|" * 8)
+    for report in reports:
+        for name in report["latency"][small]:
+            what, scope, typed = name.split("|")
+            if what in QUERY_LABELS:
+                print(row(report, name, QUERY_LABELS[what], scope, f"`{typed}`", small, large))
+    print()
+
+
+LABELS = {
+    "carebook": "Carebook search",
+    "positions": "Carebook search, phrases by position",
+    "floor": "bare engine query",
+    "wagtail": "Wagtail database backend",
+}
+QUERY_LABELS = {"query": LABELS["carebook"], "query-positions": LABELS["positions"]}
+
+
+def row(report: dict, name: str, label: str, scope: str, kind: str, small: str, large: str):
+    first, second = report["latency"][small][name], report["latency"][large].get(name)
+    return (
+        f"| {report['engine']} | {label} | {scope} | {kind} | {first['p50']} | {first['p95']} "
+        f"| {second['p50'] if second else '–'} | {second['p95'] if second else '–'} |"
+    )
 
 
 def main() -> None:

@@ -49,3 +49,21 @@ class FtsPartition(models.Model):
 
     def __str__(self) -> str:
         return f"FTS5 table for organisation {self.organisation_id}"
+
+
+class PhraseLexemes(models.Model):
+    """Which built-in phrase list the PostgreSQL vectors carry lexemes for (one row).
+
+    `digest` names the list (engines.postgres.phrases_digest). After every migrate,
+    services.sync_phrase_lexemes compares it with the list in the code and, when they differ,
+    gives every row the lexemes of the new list. Unused on SQLite.
+    """
+
+    digest = models.CharField(max_length=64, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "phrase lexemes"
+
+    def __str__(self) -> str:
+        return f"Phrase lexemes {self.digest[:12] or '(none)'}"

@@ -265,12 +265,15 @@ def to_tsquery(parsed: ParsedQuery, *, weights: str = "") -> str:
     `weights` (for example "A") restricts every token to lexemes of those weights.
     """
     return " & ".join(
-        "(" + " | ".join(_tsquery_phrase(phrase, weights) for phrase in clause.alternatives) + ")"
+        "("
+        + " | ".join(tsquery_phrase(phrase, weights=weights) for phrase in clause.alternatives)
+        + ")"
         for clause in parsed.clauses
     )
 
 
-def _tsquery_phrase(phrase: Phrase, weights: str) -> str:
+def tsquery_phrase(phrase: Phrase, *, weights: str = "") -> str:
+    """One alternative as `to_tsquery` text: its words in order, `<->` between them."""
     labels = [weights] * len(phrase.tokens)
     if phrase.prefix:
         labels[-1] = "*" + weights

@@ -5,10 +5,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
-from carebook.search.engines import get_engine
-from carebook.search.models import SearchEntry
+from carebook.search.engines import get_engine, postgres
+from carebook.search.models import PhraseLexemes, SearchEntry
 from carebook.search.query import clean
 
 # Rows per statement when indexing many entries: well under SQLite's limit on parameters.
@@ -133,3 +133,24 @@ def _remove(rows) -> None:
         for organisation_id, row_ids in by_organisation.items():
             engine.forget(cursor, organisation_id=organisation_id, entry_ids=row_ids)
     rows.delete()
+
+
+def sync_phrase_lexemes(*, using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """On PostgreSQL, give every row the lexemes of the current built-in phrase list.
+
+    Does nothing (and returns None) when the rows already follow it, or on SQLite; otherwise
+    returns the number of rows brought up to date. Two processes running it at once take turns.
+    """
+    if connections[using].vendor != "postgresql":
+        return None
+    with transaction.atomic(using=using):
+        state, _ = PhraseLexemes.objects.using(using).get_or_create(pk=1)
+        state = PhraseLexemes.objects.using(using).select_for_update().get(pk=1)
+        current = postgres.phrases_digest()
+        if state.digest == current:
+            return None
+        with connections[using].cursor() as cursor:
+            changed = postgres.sync_phrases(cursor)
+        state.digest = current
+        state.save(using=using, update_fields=["digest", "synced_at"])
+    return changed

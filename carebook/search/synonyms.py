@@ -46,3 +46,15 @@ def _add_groups(merged: dict[tuple[str, ...], list[str]], groups: Sequence[Seque
         for member in members:
             known = merged.setdefault(words(member), [])
             known.extend(other for other in members if other not in known)
+
+
+@cache
+def builtin_phrases() -> tuple[tuple[str, ...], ...]:
+    """The words of every built-in member of two words or more, once each, in file order."""
+    phrases: dict[tuple[str, ...], None] = {}
+    for group in builtin_groups():
+        for member in group:
+            tokens = words(member)
+            if len(tokens) > 1:
+                phrases.setdefault(tokens, None)
+    return tuple(phrases)

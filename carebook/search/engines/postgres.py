@@ -11,12 +11,22 @@ A second, small vector, `head` (title, keywords and summary; migration 0003), is
 query takes its candidates from: ts_rank_cd must read the whole (compressed, out-of-line) body
 vector of every row it ranks, so only the best RANK_AT_MOST candidates are ranked on it.
 
+A phrase makes PostgreSQL read word positions, which the GIN index does not hold: it must
+fetch and decompress the vector of every row that has all the phrase's words (6,000 rows and
+20 ms for "social worker" across an organisation). So each row also carries a lexeme (`p_` and
+a digest of the phrase's query) for every built-in multi-word term it contains, decided at write
+time by PostgreSQL's own phrase match, and a search for such a term asks for the lexeme. The
+lexemes follow the built-in list: when the list changes, `sync_phrases` (run after every
+migrate) brings every row up to date before the new list is used.
+
 The vectors are written here, not by a trigger, so that every write to the index goes
 through search.services.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 from django.db import transaction
 
@@ -30,7 +40,8 @@ from carebook.search.engines import (
     Filters,
     best_first,
 )
-from carebook.search.query import STOP_WORDS, ParsedQuery, to_tsquery
+from carebook.search.query import STOP_WORDS, ParsedQuery, Phrase, to_tsquery, tsquery_phrase
+from carebook.search.synonyms import builtin_phrases
 
 # Weights: A title and keywords, B summary, C body (ts_rank_cd's defaults give A the most).
 VECTOR = (
@@ -54,12 +65,72 @@ HEADLINE_OPTIONS = (
 )
 
 
+PHRASE_LEXEME_PREFIX = "p_"
+# The built-in terms as rows (lexeme, phrase query, all-words query), parsed once per statement;
+# a phrase is checked only in rows that hold all its words, a lookup in the vector's lexemes.
+PHRASES = (
+    "phrases AS MATERIALIZED (SELECT lexeme, to_tsquery('english', phrase) AS phrase, "
+    "to_tsquery('english', every_word) AS every_word "
+    "FROM unnest(%s::text[], %s::text[], %s::text[]) AS terms (lexeme, phrase, every_word))"
+)
+
+
+@cache
+def phrase_lexemes() -> Mapping[str, str]:
+    """The `to_tsquery` text of each built-in multi-word term, and the lexeme that stands for it."""
+    texts = (tsquery_phrase(Phrase(tokens=tokens)) for tokens in builtin_phrases())
+    return {
+        text: PHRASE_LEXEME_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:16]
+        for text in texts
+    }
+
+
+@cache
+def phrases_digest() -> str:
+    """Names the list of phrase lexemes: rows written with another list need `sync_phrases`."""
+    return hashlib.sha256("\n".join(sorted(phrase_lexemes())).encode()).hexdigest()
+
+
+def _phrase_parameters() -> list[list[str]]:
+    lexemes = phrase_lexemes()
+    every_word = [text.replace(" <-> ", " & ") for text in lexemes]
+    return [list(lexemes.values()), list(lexemes), every_word]
+
+
+def _phrases_in(vector: str) -> str:
+    return (
+        "array_to_tsvector(ARRAY(SELECT lexeme FROM phrases "  # noqa: S608
+        f"WHERE {vector} @@ phrases.every_word AND {vector} @@ phrases.phrase))"
+    )
+
+
 def refresh(cursor, *, organisation_id: int, entry_ids: Sequence[int]) -> None:
     cursor.execute(
-        f"UPDATE search_searchentry SET vector = {VECTOR}, head = {HEAD} "  # noqa: S608
-        "WHERE id = ANY(%s)",
-        [list(entry_ids)],
+        f"WITH {PHRASES}, fresh AS MATERIALIZED ("  # noqa: S608
+        f"SELECT id, {VECTOR} AS vector, {HEAD} AS head "
+        "FROM search_searchentry WHERE id = ANY(%s)) "
+        "UPDATE search_searchentry AS e SET head = fresh.head, "
+        f"vector = fresh.vector || {_phrases_in('fresh.vector')} "
+        "FROM fresh WHERE e.id = fresh.id",
+        [*_phrase_parameters(), list(entry_ids)],
     )
+
+
+def sync_phrases(cursor) -> int:
+    """Give every row the phrase lexemes of the current built-in list; the rows changed.
+
+    Only the lexemes are replaced: the text is not parsed again.
+    """
+    stale = (
+        "ARRAY(SELECT lexeme FROM unnest(e.vector) AS held "  # noqa: S608
+        f"WHERE lexeme LIKE '{PHRASE_LEXEME_PREFIX}%%')"
+    )
+    cursor.execute(
+        f"WITH {PHRASES} UPDATE search_searchentry AS e "  # noqa: S608
+        f"SET vector = ts_delete(e.vector, {stale}) || {_phrases_in('e.vector')}",
+        _phrase_parameters(),
+    )
+    return cursor.rowcount
 
 
 def forget(cursor, *, organisation_id: int, entry_ids: Sequence[int]) -> None:
@@ -115,6 +186,7 @@ def rank(
 
 
 def _tiered(cursor, *, match: ParsedQuery, filters: Filters, wanted: int) -> list[tuple]:
+    indexed, indexed_parameters = indexed_match(match)
     audience, parameters = "", []
     if filters.audience is not None:
         audience, parameters = "AND e.audience LIKE %s", [filters.audience_pattern]
@@ -123,7 +195,7 @@ def _tiered(cursor, *, match: ParsedQuery, filters: Filters, wanted: int) -> lis
         "WHEN e.head @@ q THEN %s ELSE %s END AS tier, count(*) OVER () "
         "FROM search_searchentry AS e, to_tsquery('english', %s) AS q, "
         "to_tsquery('english', %s) AS title_words, CAST(%s AS tsquery) AS scope "
-        f"WHERE e.vector @@ (q && scope) {audience} ORDER BY tier, e.id LIMIT %s",
+        f"WHERE e.vector @@ ({indexed} && scope) {audience} ORDER BY tier, e.id LIMIT %s",
         [
             TIER_TITLE,
             TIER_SUMMARY,
@@ -131,11 +203,41 @@ def _tiered(cursor, *, match: ParsedQuery, filters: Filters, wanted: int) -> lis
             to_tsquery(match),
             to_tsquery(match, weights="A"),
             scope_query(filters),
+            *indexed_parameters,
             *parameters,
             wanted,
         ],
     )
     return cursor.fetchall()
+
+
+def indexed_match(match: ParsedQuery) -> tuple[str, list[str]]:
+    """The match as SQL for the GIN index: a built-in multi-word term is asked for by its lexeme.
+
+    Everything else is the same `to_tsquery` text as the ranking uses. The lexemes are used
+    only while the rows follow the same list as this code (until `sync_phrases` has run after
+    a release that changes it, the phrase's positions are checked as before).
+    """
+    lexemes = phrase_lexemes()
+    clauses, parameters = [], []
+    for clause in match.clauses:
+        alternatives = []
+        for phrase in clause.alternatives:
+            text = tsquery_phrase(phrase)
+            if text in lexemes:
+                alternatives.append("CAST(%s AS tsquery)")
+                parameters.append(lexemes[text])
+            else:
+                alternatives.append("to_tsquery('english', %s)")
+                parameters.append(text)
+        clauses.append("(" + " || ".join(alternatives) + ")")
+    if not any(parameter in lexemes.values() for parameter in parameters):
+        return "to_tsquery('english', %s)", [to_tsquery(match)]
+    return (
+        "CASE WHEN (SELECT digest FROM search_phraselexemes WHERE id = 1) = %s "  # noqa: S608
+        f"THEN {' && '.join(clauses)} ELSE to_tsquery('english', %s) END",
+        [phrases_digest(), *parameters, to_tsquery(match)],
+    )
 
 
 def snippets(
