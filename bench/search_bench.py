@@ -207,19 +207,19 @@ def measure(arguments: argparse.Namespace, wagtail: Callable[[str], object] | No
 
 @contextmanager
 def phrases_by_position() -> Iterator[None]:
-    """PostgreSQL searches as if the rows' phrase lexemes were written from another list.
+    """PostgreSQL searches as if every row had been written with another phrase list.
 
-    Built-in multi-word terms are then found by checking word positions (ADR 0004's
-    fallback, and how every phrase was found before it).
+    Built-in multi-word terms are then matched on word positions: ADR 0004's fallback, and how
+    every phrase was found before it.
     """
-    from carebook.search.models import PhraseLexemes
+    from carebook.search.engines import postgres
 
-    held = PhraseLexemes.objects.get(pk=1).digest
-    PhraseLexemes.objects.filter(pk=1).update(digest="")
+    current = postgres.list_marker
+    postgres.list_marker = lambda: f"{postgres.PHRASE_LEXEME_PREFIX}list_none"
     try:
         yield
     finally:
-        PhraseLexemes.objects.filter(pk=1).update(digest=held)
+        postgres.list_marker = current
 
 
 def floor_query(cursor, vendor: str, match: str, tsquery: str, manual_ids: list[int]):

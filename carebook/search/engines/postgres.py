@@ -15,9 +15,11 @@ A phrase makes PostgreSQL read word positions, which the GIN index does not hold
 fetch and decompress the vector of every row that has all the phrase's words (6,000 rows and
 20 ms for "social worker" across an organisation). So each row also carries a lexeme (`p_` and
 a digest of the phrase's query) for every built-in multi-word term it contains, decided at write
-time by PostgreSQL's own phrase match, and a search for such a term asks for the lexeme. The
-lexemes follow the built-in list: when the list changes, `sync_phrases` (run after every
-migrate) brings every row up to date before the new list is used.
+time by PostgreSQL's own phrase match, and a search for such a term asks for the lexeme. Each
+row also names the list it was written with (a `p_list_` lexeme); a row written with another
+list (by a release before or after this one) is matched on positions as before, so results never
+depend on which list a row has. `sync_phrases`, run after a migrate that finds the list
+changed, brings every row up to date.
 
 The vectors are written here, not by a trigger, so that every write to the index goes
 through search.services.
@@ -91,6 +93,12 @@ def phrases_digest() -> str:
     return hashlib.sha256("\n".join(sorted(phrase_lexemes())).encode()).hexdigest()
 
 
+@cache
+def list_marker() -> str:
+    """The lexeme in every row whose phrase lexemes follow this code's list."""
+    return f"{PHRASE_LEXEME_PREFIX}list_{phrases_digest()[:16]}"
+
+
 def _phrase_parameters() -> list[list[str]]:
     lexemes = phrase_lexemes()
     every_word = [text.replace(" <-> ", " & ") for text in lexemes]
@@ -98,9 +106,10 @@ def _phrase_parameters() -> list[list[str]]:
 
 
 def _phrases_in(vector: str) -> str:
+    """The phrase lexemes of `vector`, and the list's marker (one parameter)."""
     return (
-        "array_to_tsvector(ARRAY(SELECT lexeme FROM phrases "  # noqa: S608
-        f"WHERE {vector} @@ phrases.every_word AND {vector} @@ phrases.phrase))"
+        "array_to_tsvector(array_append(ARRAY(SELECT lexeme FROM phrases "  # noqa: S608
+        f"WHERE {vector} @@ phrases.every_word AND {vector} @@ phrases.phrase), %s))"
     )
 
 
@@ -112,7 +121,7 @@ def refresh(cursor, *, organisation_id: int, entry_ids: Sequence[int]) -> None:
         "UPDATE search_searchentry AS e SET head = fresh.head, "
         f"vector = fresh.vector || {_phrases_in('fresh.vector')} "
         "FROM fresh WHERE e.id = fresh.id",
-        [*_phrase_parameters(), list(entry_ids)],
+        [*_phrase_parameters(), list(entry_ids), list_marker()],
     )
 
 
@@ -128,7 +137,7 @@ def sync_phrases(cursor) -> int:
     cursor.execute(
         f"WITH {PHRASES} UPDATE search_searchentry AS e "  # noqa: S608
         f"SET vector = ts_delete(e.vector, {stale}) || {_phrases_in('e.vector')}",
-        _phrase_parameters(),
+        [*_phrase_parameters(), list_marker()],
     )
     return cursor.rowcount
 
@@ -214,9 +223,10 @@ def _tiered(cursor, *, match: ParsedQuery, filters: Filters, wanted: int) -> lis
 def indexed_match(match: ParsedQuery) -> tuple[str, list[str]]:
     """The match as SQL for the GIN index: a built-in multi-word term is asked for by its lexeme.
 
-    Everything else is the same `to_tsquery` text as the ranking uses. The lexemes are used
-    only while the rows follow the same list as this code (until `sync_phrases` has run after
-    a release that changes it, the phrase's positions are checked as before).
+    Everything else is the same `to_tsquery` text as the ranking uses. Rows that carry this
+    code's list marker are matched on the lexemes, which the index answers alone; rows written
+    with another list are matched on the phrase itself (the index finds rows with all its
+    words, and PostgreSQL checks their positions).
     """
     lexemes = phrase_lexemes()
     clauses, parameters = [], []
@@ -233,10 +243,11 @@ def indexed_match(match: ParsedQuery) -> tuple[str, list[str]]:
         clauses.append("(" + " || ".join(alternatives) + ")")
     if not any(parameter in lexemes.values() for parameter in parameters):
         return "to_tsquery('english', %s)", [to_tsquery(match)]
+    marker = list_marker()
     return (
-        "CASE WHEN (SELECT digest FROM search_phraselexemes WHERE id = 1) = %s "  # noqa: S608
-        f"THEN {' && '.join(clauses)} ELSE to_tsquery('english', %s) END",
-        [phrases_digest(), *parameters, to_tsquery(match)],
+        f"(({' && '.join(clauses)} && CAST(%s AS tsquery)) "
+        "|| (to_tsquery('english', %s) && (!! CAST(%s AS tsquery))))",
+        [*parameters, marker, to_tsquery(match), marker],
     )
 
 

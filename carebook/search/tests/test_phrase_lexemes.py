@@ -82,22 +82,25 @@ def test_the_search_asks_the_index_for_the_lexeme_instead_of_the_phrase():
     expanded = parse("social worker visits", synonyms=synonyms.synonym_map())
     sql, parameters = postgres.indexed_match(expanded)
     assert sql == (
-        "CASE WHEN (SELECT digest FROM search_phraselexemes WHERE id = 1) = %s "
-        "THEN (CAST(%s AS tsquery) || to_tsquery('english', %s)) && (to_tsquery('english', %s)) "
-        "ELSE to_tsquery('english', %s) END"
+        "(((CAST(%s AS tsquery) || to_tsquery('english', %s)) && (to_tsquery('english', %s)) "
+        "&& CAST(%s AS tsquery)) || (to_tsquery('english', %s) && (!! CAST(%s AS tsquery))))"
     )
+    marker = postgres.list_marker()
     assert parameters == [
-        postgres.phrases_digest(),
         lexemes["'social' <-> 'worker'"],
         "'sw'",
         "'visits'",
+        marker,
         to_tsquery(expanded),
+        marker,
     ]
 
     quoted = parse('"child protection plan" assess*', synonyms=synonyms.synonym_map())
     sql, parameters = postgres.indexed_match(quoted)
-    assert "THEN (CAST(%s AS tsquery) || to_tsquery('english', %s) || CAST(%s AS tsquery)) " in sql
-    assert parameters[1:-1] == [
+    assert sql.startswith(
+        "(((CAST(%s AS tsquery) || to_tsquery('english', %s) || CAST(%s AS tsquery)) "
+    )
+    assert parameters[:4] == [
         lexemes["'child' <-> 'protection' <-> 'plan'"],
         "'cpp'",
         lexemes["'cp' <-> 'plan'"],
@@ -106,16 +109,30 @@ def test_the_search_asks_the_index_for_the_lexeme_instead_of_the_phrase():
 
 
 @on_postgresql
-def test_rows_written_with_another_list_are_searched_by_word_positions(social_workers):
-    """Between a release that changes the list and the migrate that follows it."""
+def test_rows_written_with_another_list_are_matched_on_word_positions(social_workers):
+    """As a release with another list (before or after this one) would have written them."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE search_searchentry SET vector = ts_delete(vector, ARRAY(SELECT lexeme "
-            "FROM unnest(vector) WHERE lexeme LIKE 'p\\_%%'))"
+            "FROM unnest(vector) WHERE lexeme LIKE 'p\\_%%')) || 'p_list_another'::tsvector "
+            "WHERE procedure_id IN (1, 3, 6)"
         )
-    PhraseLexemes.objects.update(digest="an earlier list")
     assert found("social worker") == {1, 2, 3}
+    assert found('"social worker" managers') == {2}
     assert found("children looked after") == {6}
+    assert found("looked after child") == {6}
+
+    # The next migrate that finds the list changed gives every row the current lexemes.
+    PhraseLexemes.objects.update(digest="an earlier list")
+    assert sync_phrase_lexemes() == 9
+    marker = postgres.list_marker()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM search_searchentry WHERE vector @@ CAST(%s AS tsquery)",
+            [marker],
+        )
+        assert cursor.fetchone()[0] == 9
+    assert found("social worker") == {1, 2, 3}
 
 
 @on_postgresql
@@ -162,6 +179,7 @@ def use_phrase_list(monkeypatch, tmp_path, groups: str) -> None:
         synonyms.builtin_phrases,
         postgres.phrase_lexemes,
         postgres.phrases_digest,
+        postgres.list_marker,
     ):
         cached.cache_clear()
 
@@ -175,6 +193,7 @@ def restore_lists():
         synonyms.builtin_phrases,
         postgres.phrase_lexemes,
         postgres.phrases_digest,
+        postgres.list_marker,
     ):
         cached.cache_clear()
 
@@ -194,13 +213,13 @@ def test_after_the_list_changes_the_next_migrate_brings_every_row_up_to_date(
     # checks word positions again, with the same results.
     use_phrase_list(monkeypatch, tmp_path, "groups:\n  - [DT, duty team]\n")
     assert sync_phrase_lexemes() == 9 + 1
-    old = postgres.PHRASE_LEXEME_PREFIX + "%"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM search_searchentry, unnest(vector) AS held WHERE lexeme LIKE %s",
-            [old],
+            "SELECT lexeme, count(*) FROM search_searchentry, unnest(vector) AS held "
+            "WHERE lexeme LIKE 'p\\_%%' GROUP BY lexeme"
         )
-        assert cursor.fetchone()[0] == 1  # only the duty team row's
+        held = dict(cursor.fetchall())
+    assert held == {postgres.phrase_lexemes()["'duty' <-> 'team'"]: 1, postgres.list_marker(): 10}
     assert found("duty team") == {20}
     assert found('"social worker"') == {1, 2}  # no longer expanded, and still a phrase
     assert PhraseLexemes.objects.get().digest == postgres.phrases_digest()
