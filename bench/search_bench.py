@@ -108,7 +108,40 @@ def run_engine(arguments: argparse.Namespace) -> dict:
         report["latency"][str(manuals)] = measure(
             arguments, wagtail if manuals == arguments.manuals else None
         )
+    if connection.vendor == "postgresql":
+        report["build"].update(rewrite_cost())
     return report
+
+
+def rewrite_cost() -> dict[str, float]:
+    """Seconds to rewrite manual 1's vectors, with phrase lexemes and as before ADR 0004.
+
+    Both run on the same 2,000 rows, each in a transaction that is rolled back.
+    """
+    from django.db import connection, transaction
+
+    from carebook.search.engines import postgres
+    from carebook.search.models import SearchEntry
+
+    ids = list(SearchEntry.objects.filter(manual_id=1).values_list("id", flat=True))
+    plain = (
+        f"UPDATE search_searchentry SET vector = {postgres.VECTOR}, "  # noqa: S608
+        f"head = {postgres.HEAD} WHERE id = ANY(%s)"
+    )
+    timings = {}
+    for name, write in (
+        ("rewrite_manual_without_lexemes", lambda cursor: cursor.execute(plain, [ids])),
+        (
+            "rewrite_manual_with_lexemes",
+            lambda cursor: postgres.refresh(cursor, organisation_id=1, entry_ids=ids),
+        ),
+    ):
+        with transaction.atomic(), connection.cursor() as cursor:
+            start = time.perf_counter()
+            write(cursor)
+            timings[name] = round(time.perf_counter() - start, 2)
+            transaction.set_rollback(True)
+    return timings
 
 
 def build_index(arguments: argparse.Namespace, *, up_to: int) -> None:
@@ -354,7 +387,21 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}; "
+        f"reference loop {reference_loop_ms():.0f} ms (speed of this machine); load {load}"
+    )
+
+
+def reference_loop_ms() -> float:
+    """Best of five runs of a fixed pure-Python loop: compares machines between runs."""
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10_000_000))
+        runs.append((time.perf_counter() - start) * 1000)
+    return min(runs)
 
 
 def print_table(reports: list[dict], arguments: argparse.Namespace) -> None:
