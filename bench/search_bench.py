@@ -194,24 +194,17 @@ def measure(arguments: argparse.Namespace, wagtail: Callable[[str], object] | No
     with connection.cursor() as cursor:
         for kind, typed, match, tsquery in QUERIES:
             for scope, manual_ids in scopes.items():
-                values = timed(
-                    lambda typed=typed, manual_ids=manual_ids: search(
-                        query=typed, organisation_id=1, manual_ids=manual_ids
-                    ),
-                    arguments.repeat,
-                    f"{typed!r} (Carebook, {scope})",
-                )
+
+                def run(typed=typed, manual_ids=manual_ids) -> object:
+                    return search(query=typed, organisation_id=1, manual_ids=manual_ids)
+
+                values = timed(run, arguments.repeat, f"{typed!r} (Carebook, {scope})")
                 add(f"carebook|{scope}|{kind}", values)
                 add(f"query|{scope}|{typed}", values)
                 if connection.vendor == "postgresql":
                     with phrases_by_position():
-                        values = timed(
-                            lambda typed=typed, manual_ids=manual_ids: search(
-                                query=typed, organisation_id=1, manual_ids=manual_ids
-                            ),
-                            arguments.repeat,
-                            f"{typed!r} (Carebook, phrases by position, {scope})",
-                        )
+                        label = f"{typed!r} (Carebook, phrases by position, {scope})"
+                        values = timed(run, arguments.repeat, label)
                     add(f"positions|{scope}|{kind}", values)
                     add(f"query-positions|{scope}|{typed}", values)
                 floor = floor_query(cursor, connection.vendor, match, tsquery, manual_ids)

@@ -168,33 +168,29 @@ def test_every_built_in_lexeme_marks_exactly_the_rows_its_phrase_matches():
     assert mismatched == []
 
 
+CACHED = (
+    synonyms.builtin_groups,
+    synonyms._builtin_map,
+    synonyms.builtin_phrases,
+    postgres.phrase_lexemes,
+    postgres.phrases_digest,
+    postgres.list_marker,
+)
+
+
 def use_phrase_list(monkeypatch, tmp_path, groups: str) -> None:
     """Point the built-in list at another file, as a release that changes it would."""
     path = tmp_path / "abbreviations.yaml"
     path.write_text(groups, encoding="utf-8")
     monkeypatch.setattr(synonyms, "ABBREVIATIONS_FILE", path)
-    for cached in (
-        synonyms.builtin_groups,
-        synonyms._builtin_map,
-        synonyms.builtin_phrases,
-        postgres.phrase_lexemes,
-        postgres.phrases_digest,
-        postgres.list_marker,
-    ):
+    for cached in CACHED:
         cached.cache_clear()
 
 
 @pytest.fixture
 def restore_lists():
     yield
-    for cached in (
-        synonyms.builtin_groups,
-        synonyms._builtin_map,
-        synonyms.builtin_phrases,
-        postgres.phrase_lexemes,
-        postgres.phrases_digest,
-        postgres.list_marker,
-    ):
+    for cached in CACHED:
         cached.cache_clear()
 
 
