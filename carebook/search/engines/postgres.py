@@ -80,7 +80,12 @@ PHRASES = (
 @cache
 def phrase_lexemes() -> Mapping[str, str]:
     """The `to_tsquery` text of each built-in multi-word term, and the lexeme that stands for it."""
-    texts = (tsquery_phrase(Phrase(tokens=tokens)) for tokens in builtin_phrases())
+    texts = (
+        tsquery_phrase(Phrase(tokens=tokens))
+        for tokens in builtin_phrases()
+        # Only stop words: to_tsquery makes nothing of it, and a search drops it too.
+        if not all(token in STOP_WORDS for token in tokens)
+    )
     return {
         text: PHRASE_LEXEME_PREFIX + hashlib.sha256(text.encode()).hexdigest()[:16]
         for text in texts

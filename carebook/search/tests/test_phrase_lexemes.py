@@ -194,6 +194,11 @@ def restore_lists():
         cached.cache_clear()
 
 
+def test_a_term_of_stop_words_only_gets_no_lexeme(monkeypatch, tmp_path, restore_lists):
+    use_phrase_list(monkeypatch, tmp_path, "groups:\n  - [OT, of the]\n  - [DT, duty team]\n")
+    assert list(postgres.phrase_lexemes()) == ["'duty' <-> 'team'"]
+
+
 @on_postgresql
 def test_after_the_list_changes_the_next_migrate_brings_every_row_up_to_date(
     social_workers, monkeypatch, tmp_path, restore_lists
