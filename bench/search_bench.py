@@ -110,7 +110,19 @@ def run_engine(arguments: argparse.Namespace) -> dict:
         )
     if connection.vendor == "postgresql":
         report["build"].update(rewrite_cost())
+        report["build"].update(sync_cost())
     return report
+
+
+def sync_cost() -> dict[str, float]:
+    """Seconds to give every row the phrase lexemes again, as after a change of the list."""
+    from carebook.search.models import PhraseLexemes
+    from carebook.search.services import sync_phrase_lexemes
+
+    PhraseLexemes.objects.filter(pk=1).update(digest="")
+    start = time.perf_counter()
+    rows = sync_phrase_lexemes()
+    return {f"sync_phrase_lexemes_{rows}_rows": round(time.perf_counter() - start, 1)}
 
 
 def rewrite_cost() -> dict[str, float]:
@@ -128,19 +140,21 @@ def rewrite_cost() -> dict[str, float]:
         f"UPDATE search_searchentry SET vector = {postgres.VECTOR}, "  # noqa: S608
         f"head = {postgres.HEAD} WHERE id = ANY(%s)"
     )
-    timings = {}
-    for name, write in (
-        ("rewrite_manual_without_lexemes", lambda cursor: cursor.execute(plain, [ids])),
-        (
-            "rewrite_manual_with_lexemes",
-            lambda cursor: postgres.refresh(cursor, organisation_id=1, entry_ids=ids),
+    writes = {
+        "rewrite_manual_without_lexemes": lambda cursor: cursor.execute(plain, [ids]),
+        "rewrite_manual_with_lexemes": lambda cursor: postgres.refresh(
+            cursor, organisation_id=1, entry_ids=ids
         ),
-    ):
+    }
+    # Each twice, in turn, so that neither gains from running second; the faster run counts.
+    timings: dict[str, float] = {}
+    for name in [*writes, *reversed(writes)]:
         with transaction.atomic(), connection.cursor() as cursor:
             start = time.perf_counter()
-            write(cursor)
-            timings[name] = round(time.perf_counter() - start, 2)
+            writes[name](cursor)
+            seconds = round(time.perf_counter() - start, 2)
             transaction.set_rollback(True)
+        timings[name] = min(seconds, timings.get(name, seconds))
     return timings
 
 

@@ -11,8 +11,16 @@ class SearchConfig(AppConfig):
         post_migrate.connect(_sync_phrase_lexemes, sender=self)
 
 
-def _sync_phrase_lexemes(sender, using: str, **kwargs) -> None:
-    """After every migrate (and test flush), the index's phrase lexemes follow the built-in list."""
+def _sync_phrase_lexemes(sender, using: str, apps, **kwargs) -> None:
+    """After every migrate (and test flush), the index's phrase lexemes follow the built-in list.
+
+    Nothing to do while the database is migrated to before the table that records the list
+    (a rollback to an earlier release, or a migrate of another app on a new database).
+    """
     from carebook.search.services import sync_phrase_lexemes
 
+    try:
+        apps.get_model("search", "PhraseLexemes")
+    except LookupError:
+        return
     sync_phrase_lexemes(using=using)

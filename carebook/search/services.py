@@ -13,6 +13,8 @@ from carebook.search.query import clean
 
 # Rows per statement when indexing many entries: well under SQLite's limit on parameters.
 BATCH_SIZE = 500
+# Rows rewritten per transaction when the built-in phrase list changes.
+SYNC_BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -139,18 +141,33 @@ def sync_phrase_lexemes(*, using: str = DEFAULT_DB_ALIAS) -> int | None:
     """On PostgreSQL, give every row the lexemes of the current built-in phrase list.
 
     Does nothing (and returns None) when the rows already follow it, or on SQLite; otherwise
-    returns the number of rows brought up to date. Two processes running it at once take turns.
+    returns the number of rows brought up to date. The rows are rewritten in batches, each in
+    its own transaction, so that publishing is never held up for long; searches are correct
+    throughout, because a row not yet rewritten is matched on word positions (ADR 0004). Two
+    processes running it at once do the same work twice, harmlessly.
     """
     if connections[using].vendor != "postgresql":
         return None
+    current = postgres.phrases_digest()
     with transaction.atomic(using=using):
         state, _ = PhraseLexemes.objects.using(using).get_or_create(pk=1)
-        state = PhraseLexemes.objects.using(using).select_for_update().get(pk=1)
-        current = postgres.phrases_digest()
         if state.digest == current:
             return None
-        with connections[using].cursor() as cursor:
-            changed = postgres.sync_phrases(cursor)
+    changed, last_id = 0, 0
+    while True:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            batch = list(
+                SearchEntry.objects.using(using)
+                .filter(pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:SYNC_BATCH_SIZE]
+            )
+            if not batch:
+                break
+            changed += postgres.sync_phrases(cursor, entry_ids=batch)
+            last_id = batch[-1]
+    with transaction.atomic(using=using):
+        state = PhraseLexemes.objects.using(using).select_for_update().get(pk=1)
         state.digest = current
         state.save(using=using, update_fields=["digest", "synced_at"])
     return changed

@@ -130,19 +130,20 @@ def refresh(cursor, *, organisation_id: int, entry_ids: Sequence[int]) -> None:
     )
 
 
-def sync_phrases(cursor) -> int:
-    """Give every row the phrase lexemes of the current built-in list; the rows changed.
+def sync_phrases(cursor, *, entry_ids: Sequence[int]) -> int:
+    """Give these rows the phrase lexemes of the current built-in list; the rows changed.
 
-    Only the lexemes are replaced: the text is not parsed again.
+    Only the lexemes and the marker are replaced: the text is not parsed again.
     """
-    stale = (
+    held = (
         "ARRAY(SELECT lexeme FROM unnest(e.vector) AS held "  # noqa: S608
-        f"WHERE lexeme LIKE '{PHRASE_LEXEME_PREFIX}%%')"
+        f"WHERE left(lexeme, {len(PHRASE_LEXEME_PREFIX)}) = '{PHRASE_LEXEME_PREFIX}')"
     )
     cursor.execute(
         f"WITH {PHRASES} UPDATE search_searchentry AS e "  # noqa: S608
-        f"SET vector = ts_delete(e.vector, {stale}) || {_phrases_in('e.vector')}",
-        [*_phrase_parameters(), list_marker()],
+        f"SET vector = ts_delete(e.vector, {held}) || {_phrases_in('e.vector')} "
+        "WHERE e.id = ANY(%s)",
+        [*_phrase_parameters(), list_marker(), list(entry_ids)],
     )
     return cursor.rowcount
 

@@ -6,8 +6,10 @@ on both engines; the lexeme tests need PostgreSQL.
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
-from carebook.search import synonyms
+from carebook.search import services, synonyms
+from carebook.search.apps import _sync_phrase_lexemes
 from carebook.search.engines import postgres
 from carebook.search.models import PhraseLexemes
 from carebook.search.query import parse, to_tsquery
@@ -225,6 +227,40 @@ def test_after_the_list_changes_the_next_migrate_brings_every_row_up_to_date(
     assert found('"social worker"') == {1, 2}  # no longer expanded, and still a phrase
     assert PhraseLexemes.objects.get().digest == postgres.phrases_digest()
     assert sync_phrase_lexemes() is None
+
+
+def vectors() -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT procedure_id, vector::text FROM search_searchentry")
+        return dict(cursor.fetchall())
+
+
+@on_postgresql
+def test_a_sync_in_batches_changes_only_the_phrase_lexemes(social_workers, monkeypatch):
+    """Every other lexeme stays, including words that start like the lexemes (p…, p_…)."""
+    index_entries(
+        entries=[
+            entry(procedure_id=30, body_text="The parent agreed the protection plan: p_1 then."),
+        ]
+    )
+    before = vectors()
+    monkeypatch.setattr(services, "SYNC_BATCH_SIZE", 4)
+    PhraseLexemes.objects.update(digest="an earlier list")
+    assert sync_phrase_lexemes() == 10
+    assert vectors() == before
+    assert found("parent placement") == set()
+    assert found("parent protection plan") == {30}
+    assert PhraseLexemes.objects.get().digest == postgres.phrases_digest()
+
+
+def test_nothing_is_synced_while_the_database_is_before_the_phrase_table(social_workers):
+    executor = MigrationExecutor(connection)
+    earlier = executor.loader.project_state(("search", "0003_scoped_tables")).apps
+    PhraseLexemes.objects.update(digest="an earlier list")
+    _sync_phrase_lexemes(sender=None, using=connection.alias, apps=earlier)
+    assert PhraseLexemes.objects.filter(digest="an earlier list").exists() == (
+        connection.vendor == "postgresql"
+    )
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite case")
