@@ -111,7 +111,8 @@ def pytest_runtest_teardown(item, nextitem):
     flushed = bool({"transactional_db", "live_server"} & set(item.fixturenames)) or (
         marker is not None and marker.kwargs.get("transaction", False)
     )
-    if flushed:
+    # After the session's last test the test database is already gone: nothing to put back.
+    if flushed and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 
@@ -11,16 +12,17 @@ class SearchConfig(AppConfig):
         post_migrate.connect(_sync_phrase_lexemes, sender=self)
 
 
-def _sync_phrase_lexemes(sender, using: str, apps, **kwargs) -> None:
+def _sync_phrase_lexemes(sender, using: str, apps=None, **kwargs) -> None:
     """After every migrate (and test flush), the index's phrase lexemes follow the built-in list.
 
     Nothing to do while the database is migrated to before the table that records the list
     (a rollback to an earlier release, or a migrate of another app on a new database).
+    `flush` sends no `apps`: the installed models are then the state.
     """
     from carebook.search.services import sync_phrase_lexemes
 
     try:
-        apps.get_model("search", "PhraseLexemes")
+        (apps or global_apps).get_model("search", "PhraseLexemes")
     except LookupError:
         return
     sync_phrase_lexemes(using=using)
