@@ -9,6 +9,13 @@ from .selectors_moderation import action_owner_choices
 from .services_moderation import check_due_date
 
 
+class _NeverCarried(forms.HiddenInput):
+    """A hidden confirmation that is never sent back ticked: each refusal asks afresh."""
+
+    def format_value(self, value):
+        return None
+
+
 class PersonalDataChecked(forms.Form):
     """Free text checked for likely personal data before it is saved.
 
@@ -24,18 +31,21 @@ class PersonalDataChecked(forms.Form):
         help_text="Change the text if you can. Tick this only if it must stay as it is, for "
         "example a team mailbox.",
         required=False,
-        widget=forms.HiddenInput,
+        widget=_NeverCarried,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.personal_data_found = False
 
+    def fields_to_check(self, data: dict) -> tuple[str, ...]:
+        return self.checked_for_personal_data
+
     def clean(self):
         data = super().clean()
         if data.get("confirm_personal_data"):
             return data
-        for name in self.checked_for_personal_data:
+        for name in self.fields_to_check(data):
             findings = find_personal_data(data.get(name) or "")
             if findings:
                 label = self.fields[name].label
@@ -74,6 +84,11 @@ class ModerationForm(PersonalDataChecked):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     checked_for_personal_data = ("not_applicable_reason", "rationale")
+
+    def fields_to_check(self, data: dict) -> tuple[str, ...]:
+        if data.get("rating") == NOT_APPLICABLE:
+            return self.checked_for_personal_data
+        return ("rationale",)  # a reason is kept only with "not applicable"
 
     def __init__(self, *args, item: Item, levels: list[ScaleLevel], allow_na: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,7 +167,8 @@ class ChallengeEventForm(PersonalDataChecked):
 
     def clean(self):
         data = super().clean()
-        if not data.get("participants") and not (data.get("attendees") or "").strip():
+        described = (data.get("attendees") or "").strip() or "attendees" in self.errors
+        if not data.get("participants") and not described:
             self.add_error("participants", "Select who took part, or describe them")
         return data
 

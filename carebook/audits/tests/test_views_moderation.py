@@ -380,3 +380,35 @@ def test_a_return_for_changes_message_with_personal_data_needs_confirming(
     submitted_police.refresh_from_db()
     assert submitted_police.status == ParticipantStatus.SUBMITTED
     assert lead_client.post(url, {**data, "confirm_personal_data": "on"}).status_code == 302
+
+
+def test_a_confirmation_is_never_carried_into_the_next_attempt(lead_client, audit, police):
+    """Ticked, but refused for another reason: the page asks again rather than keeping it."""
+    url = f"/audits/{audit.pk}/challenge/new/"
+    data = {"date": "99/99/2026", "participants": [police.pk], "confirm_personal_data": "on"}
+    page = lead_client.post(url, {**data, "notes": "Nothing personal."}).content.decode()
+    assert 'name="confirm_personal_data" value="on"' not in page
+    assert 'name="confirm_personal_data">' in page or 'name="confirm_personal_data" ' in page
+    # The next attempt, as the page sends it, with new personal data: refused again.
+    retry = {"date": "14/7/2026", "participants": [police.pk], "notes": NHS_NUMBER}
+    refused_for_personal_data(lead_client.post(url, retry), label="Notes", found="an NHS number")
+    assert not ChallengeEvent.objects.filter(audit=audit).exists()
+
+
+def test_attendees_with_personal_data_are_not_also_called_missing(lead_client, audit):
+    url = f"/audits/{audit.pk}/challenge/new/"
+    data = {"date": "14/7/2026", "attendees": "Jo Bloggs, jo.bloggs@example.org"}
+    page = refused_for_personal_data(
+        lead_client.post(url, data), label="Who took part (optional)", found="an e-mail address"
+    )
+    assert "Select who took part, or describe them" not in page
+
+
+def test_a_reason_thrown_away_with_a_rating_is_not_checked(lead_client, submitted_police, item):
+    data = {
+        "rating": "3",
+        "not_applicable_reason": "Ring 07700 900123.",  # left over; not kept with a rating
+        "rationale": "Panel saw audits.",
+        "version": "0",
+    }
+    assert lead_client.post(moderate_url(submitted_police, item), data).status_code == 302
