@@ -4,11 +4,63 @@ from django import forms
 
 from .forms_audits import NOT_APPLICABLE, _date_field
 from .models import ActionStatus, Audit, Item, ScaleLevel
+from .personal_data import describe, find_personal_data
 from .selectors_moderation import action_owner_choices
 from .services_moderation import check_due_date
 
 
-class ModerationForm(forms.Form):
+class _NeverCarried(forms.HiddenInput):
+    """A hidden confirmation that is never sent back ticked: each refusal asks afresh."""
+
+    def format_value(self, value):
+        return None
+
+
+class PersonalDataChecked(forms.Form):
+    """Free text checked for likely personal data before it is saved.
+
+    A field in `checked_for_personal_data` that looks as if it holds personal data (an NHS
+    number, a name with a date of birth, …) gets an error saying what was found, and a checkbox
+    appears: ticking it ("I have checked this") lets the same text be saved.
+    """
+
+    checked_for_personal_data: tuple[str, ...] = ()
+    confirm_personal_data = forms.BooleanField(
+        label="I have checked this text: it is needed and contains no personal data about "
+        "individuals",
+        help_text="Change the text if you can. Tick this only if it must stay as it is, for "
+        "example a team mailbox.",
+        required=False,
+        widget=_NeverCarried,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.personal_data_found = False
+
+    def fields_to_check(self, data: dict) -> tuple[str, ...]:
+        return self.checked_for_personal_data
+
+    def clean(self):
+        data = super().clean()
+        if data.get("confirm_personal_data"):
+            return data
+        for name in self.fields_to_check(data):
+            findings = find_personal_data(data.get(name) or "")
+            if findings:
+                label = self.fields[name].label
+                self.add_error(
+                    name,
+                    f"{label} may contain personal data ({describe(findings)}). Remove it, or "
+                    "tick the box to confirm it is needed",
+                )
+                self.personal_data_found = True
+        if self.personal_data_found:
+            self.fields["confirm_personal_data"].widget = forms.CheckboxInput()
+        return data
+
+
+class ModerationForm(PersonalDataChecked):
     """The lead's moderated rating (or not applicable with a reason) and its rationale."""
 
     rating = forms.ChoiceField(
@@ -31,6 +83,12 @@ class ModerationForm(forms.Form):
         error_messages={"required": "Enter the rationale for the moderated rating"},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    checked_for_personal_data = ("not_applicable_reason", "rationale")
+
+    def fields_to_check(self, data: dict) -> tuple[str, ...]:
+        if data.get("rating") == NOT_APPLICABLE:
+            return self.checked_for_personal_data
+        return ("rationale",)  # a reason is kept only with "not applicable"
 
     def __init__(self, *args, item: Item, levels: list[ScaleLevel], allow_na: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +126,7 @@ class _ItemChoice(forms.ModelMultipleChoiceField):
         return f"{item.ref} {item.statement[:120]}"
 
 
-class ChallengeEventForm(forms.Form):
+class ChallengeEventForm(PersonalDataChecked):
     date = _date_field("Date of the event", "14/7/2026")
     participants = forms.ModelMultipleChoiceField(
         label="Organisations that took part",
@@ -96,6 +154,8 @@ class ChallengeEventForm(forms.Form):
         help_text="What was challenged and agreed. Write about services, not individuals.",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    checked_for_personal_data = ("attendees", "notes")
+    field_order = ["date", "participants", "attendees", "items", "notes", "confirm_personal_data"]
 
     def __init__(self, *args, audit: Audit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,12 +167,15 @@ class ChallengeEventForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("participants") and not (data.get("attendees") or "").strip():
+        described = (data.get("attendees") or "").strip() or "attendees" in self.errors
+        if not data.get("participants") and not described:
             self.add_error("participants", "Select who took part, or describe them")
         return data
 
 
-class ReturnForChangesForm(forms.Form):
+class ReturnForChangesForm(PersonalDataChecked):
+    checked_for_personal_data = ("message",)
+    field_order = ["message", "confirm_personal_data"]
     message = forms.CharField(
         label="What needs to change",
         help_text="The participant's contributors and senior lead see this message on their "
@@ -128,7 +191,16 @@ class ReturnForChangesForm(forms.Form):
         return message
 
 
-class ActionForm(forms.Form):
+class ActionForm(PersonalDataChecked):
+    checked_for_personal_data = ("description",)
+    field_order = [
+        "items",
+        "owners",
+        "owner_name",
+        "description",
+        "due_date",
+        "confirm_personal_data",
+    ]
     items = _ItemChoice(
         label="Items",
         queryset=None,
@@ -188,11 +260,15 @@ def _note_field(label: str, required: bool, message: str = "", help_text: str = 
     )
 
 
-class ProgressNoteForm(forms.Form):
+class ProgressNoteForm(PersonalDataChecked):
+    checked_for_personal_data = ("note",)
+    field_order = ["note", "confirm_personal_data"]
     note = _note_field("Progress note", True, "Enter a progress note")
 
 
-class DoneForm(forms.Form):
+class DoneForm(PersonalDataChecked):
+    checked_for_personal_data = ("completion_evidence",)
+    field_order = ["completion_evidence", "confirm_personal_data"]
     completion_evidence = _note_field(
         "Completion evidence",
         True,
@@ -201,11 +277,15 @@ class DoneForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(PersonalDataChecked):
+    checked_for_personal_data = ("note",)
+    field_order = ["note", "confirm_personal_data"]
     note = _note_field("Verification note (optional)", False)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(PersonalDataChecked):
+    checked_for_personal_data = ("note",)
+    field_order = ["note", "confirm_personal_data"]
     note = _note_field("Why it is being reopened", True, "Enter why the action is being reopened")
 
 

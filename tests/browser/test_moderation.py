@@ -39,6 +39,15 @@ def test_the_lead_moderates_an_item_of_a_submitted_return(page, live_demo):
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the rationale")
     assert_accessible(page)
 
+    # Likely personal data: refused, with a box to confirm it, until it is changed or confirmed.
+    page.get_by_label("Rationale").fill("Browser test: ring 07700 900123 about the file.")
+    page.get_by_role("button", name="Save the moderated rating").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Rationale may contain personal data (a UK phone number)"
+    )
+    expect(page.get_by_label(re.compile("^I have checked this text"))).to_be_visible()
+    assert_accessible(page)
+
     page.get_by_label("Rationale").fill("Browser test: the panel saw partial evidence only.")
     page.get_by_role("button", name="Save the moderated rating").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("moderated rating")

@@ -293,3 +293,122 @@ def test_ids_from_elsewhere_in_challenge_and_action_forms_are_form_errors(
     assert response.status_code == 400
     assert not ChallengeEvent.objects.filter(audit=audit).exists()
     assert not Action.objects.filter(audit=audit).exists()
+
+
+# Likely personal data in challenge, moderation and action text ---------------------------------
+
+NHS_NUMBER = "Seen with 943 476 5919 on file."  # passes the NHS number check digit
+CONFIRM_LABEL = "I have checked this text: it is needed and contains no personal data"
+
+
+def refused_for_personal_data(response, *, label: str, found: str) -> str:
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert f"{label} may contain personal data ({found})" in page
+    assert CONFIRM_LABEL in page and 'type="checkbox"' in page
+    return page
+
+
+def test_challenge_notes_with_personal_data_need_confirming(lead_client, audit, police, item):
+    url = f"/audits/{audit.pk}/challenge/new/"
+    data = {"date": "14/7/2026", "participants": [police.pk], "notes": NHS_NUMBER}
+    refused_for_personal_data(lead_client.post(url, data), label="Notes", found="an NHS number")
+    assert not ChallengeEvent.objects.filter(audit=audit).exists()
+    # Changing the text, or confirming it, saves.
+    assert lead_client.post(url, {**data, "confirm_personal_data": "on"}).status_code == 302
+    assert ChallengeEvent.objects.get(audit=audit).notes == NHS_NUMBER
+
+
+def test_a_moderation_rationale_with_personal_data_needs_confirming(
+    lead_client, submitted_police, item
+):
+    url = moderate_url(submitted_police, item)
+    data = {"rating": "3", "rationale": "Ring 07700 900123 for the file.", "version": "0"}
+    page = refused_for_personal_data(
+        lead_client.post(url, data), label="Rationale", found="a UK phone number"
+    )
+    assert 'id="id_confirm_personal_data"' in page
+    assert not ModeratedRating.objects.filter(participant=submitted_police).exists()
+    assert lead_client.post(url, {**data, "confirm_personal_data": "on"}).status_code == 302
+    assert ModeratedRating.objects.filter(participant=submitted_police).exists()
+
+
+def test_action_text_with_personal_data_needs_confirming(client, lead, audit, item, org):
+    client.force_login(lead)
+    data = {
+        "items": [item.pk],
+        "owners": [org("northshire-police").pk],
+        "owner_name": "Designated lead (demo)",
+        "description": "Review the plan for Jane Smith (3/4/2015).",
+        "due_date": "30/9/2026",
+    }
+    url = f"/audits/{audit.pk}/actions/new/"
+    refused_for_personal_data(
+        client.post(url, data), label="Action", found="a name with a date of birth"
+    )
+    assert not Action.objects.filter(audit=audit).exists()
+    assert client.post(url, {**data, "description": "Review the plans."}).status_code == 302
+    action = Action.objects.get(audit=audit)
+
+    url = f"/audits/{audit.pk}/actions/{action.pk}/"
+    client.force_login(login("contributor", "northshire-police"))
+    note = {"action": "note", "note-note": "Sent to jo.bloggs@example.org today."}
+    refused_for_personal_data(
+        client.post(url, note), label="Progress note", found="an e-mail address"
+    )
+    assert not action.updates.exists()
+    assert client.post(url, {**note, "note-confirm_personal_data": "on"}).status_code == 302
+    assert action.updates.count() == 1
+    done = {"action": "done", "done-completion_evidence": "Letter to NE1 4XF."}
+    refused_for_personal_data(
+        client.post(url, done), label="Completion evidence", found="a full postcode"
+    )
+    action.refresh_from_db()
+    assert action.status != ActionStatus.DONE
+
+
+def test_a_return_for_changes_message_with_personal_data_needs_confirming(
+    lead_client, submitted_police
+):
+    url = f"/audits/{submitted_police.audit_id}/returns/{submitted_police.pk}/return-for-changes/"
+    data = {"message": "Remove AB 12 34 56 C from 2.1."}
+    refused_for_personal_data(
+        lead_client.post(url, data),
+        label="What needs to change",
+        found="a National Insurance number",
+    )
+    submitted_police.refresh_from_db()
+    assert submitted_police.status == ParticipantStatus.SUBMITTED
+    assert lead_client.post(url, {**data, "confirm_personal_data": "on"}).status_code == 302
+
+
+def test_a_confirmation_is_never_carried_into_the_next_attempt(lead_client, audit, police):
+    """Ticked, but refused for another reason: the page asks again rather than keeping it."""
+    url = f"/audits/{audit.pk}/challenge/new/"
+    data = {"date": "99/99/2026", "participants": [police.pk], "confirm_personal_data": "on"}
+    page = lead_client.post(url, {**data, "notes": "Nothing personal."}).content.decode()
+    assert 'name="confirm_personal_data" value="on"' not in page
+    assert 'name="confirm_personal_data">' in page or 'name="confirm_personal_data" ' in page
+    # The next attempt, as the page sends it, with new personal data: refused again.
+    retry = {"date": "14/7/2026", "participants": [police.pk], "notes": NHS_NUMBER}
+    refused_for_personal_data(lead_client.post(url, retry), label="Notes", found="an NHS number")
+    assert not ChallengeEvent.objects.filter(audit=audit).exists()
+
+
+def test_attendees_with_personal_data_are_not_also_called_missing(lead_client, audit):
+    url = f"/audits/{audit.pk}/challenge/new/"
+    data = {"date": "14/7/2026", "attendees": "Jo Bloggs, jo.bloggs@example.org"}
+    page = refused_for_personal_data(
+        lead_client.post(url, data), label="Who took part (optional)", found="an e-mail address"
+    )
+    assert "Select who took part, or describe them" not in page
+
+
+def test_a_reason_thrown_away_with_a_rating_is_not_checked(lead_client, submitted_police, item):
+    data = {
+        "rating": "3",
+        "not_applicable_reason": "Ring 07700 900123.",  # left over; not kept with a rating
+        "rationale": "Panel saw audits.",
+        "version": "0",
+    }
+    assert lead_client.post(moderate_url(submitted_police, item), data).status_code == 302
