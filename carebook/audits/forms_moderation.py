@@ -37,6 +37,8 @@ class PersonalDataChecked(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.personal_data_found = False
+        # Declared here, so first: the confirmation belongs after the text it confirms.
+        self.fields["confirm_personal_data"] = self.fields.pop("confirm_personal_data")
 
     def fields_to_check(self, data: dict) -> tuple[str, ...]:
         return self.checked_for_personal_data
@@ -155,7 +157,6 @@ class ChallengeEventForm(PersonalDataChecked):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     checked_for_personal_data = ("attendees", "notes")
-    field_order = ["date", "participants", "attendees", "items", "notes", "confirm_personal_data"]
 
     def __init__(self, *args, audit: Audit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,7 +176,6 @@ class ChallengeEventForm(PersonalDataChecked):
 
 class ReturnForChangesForm(PersonalDataChecked):
     checked_for_personal_data = ("message",)
-    field_order = ["message", "confirm_personal_data"]
     message = forms.CharField(
         label="What needs to change",
         help_text="The participant's contributors and senior lead see this message on their "
@@ -193,14 +193,6 @@ class ReturnForChangesForm(PersonalDataChecked):
 
 class ActionForm(PersonalDataChecked):
     checked_for_personal_data = ("description",)
-    field_order = [
-        "items",
-        "owners",
-        "owner_name",
-        "description",
-        "due_date",
-        "confirm_personal_data",
-    ]
     items = _ItemChoice(
         label="Items",
         queryset=None,
@@ -262,13 +254,11 @@ def _note_field(label: str, required: bool, message: str = "", help_text: str = 
 
 class ProgressNoteForm(PersonalDataChecked):
     checked_for_personal_data = ("note",)
-    field_order = ["note", "confirm_personal_data"]
     note = _note_field("Progress note", True, "Enter a progress note")
 
 
 class DoneForm(PersonalDataChecked):
     checked_for_personal_data = ("completion_evidence",)
-    field_order = ["completion_evidence", "confirm_personal_data"]
     completion_evidence = _note_field(
         "Completion evidence",
         True,
@@ -279,13 +269,11 @@ class DoneForm(PersonalDataChecked):
 
 class VerifyForm(PersonalDataChecked):
     checked_for_personal_data = ("note",)
-    field_order = ["note", "confirm_personal_data"]
     note = _note_field("Verification note (optional)", False)
 
 
 class ReopenForm(PersonalDataChecked):
     checked_for_personal_data = ("note",)
-    field_order = ["note", "confirm_personal_data"]
     note = _note_field("Why it is being reopened", True, "Enter why the action is being reopened")
 
 
